@@ -1,0 +1,115 @@
+# Helpers that read the configuration and build paths; no rule lives here.
+import hashlib
+import re
+from pathlib import Path
+
+import assistmed
+
+REGIONS = list(config["regions"])
+
+
+def practices(region):
+    """Practice ids of a region, in config order."""
+    return list(config["regions"][region]["patients"]["practices"])
+
+
+def _practice(wildcards):
+    return config["regions"][wildcards.region]["patients"]["practices"][wildcards.practice]
+
+
+def _all_practices():
+    ids = [p for region in REGIONS for p in practices(region)]
+    clash = (set(ids) & set(REGIONS)) | {p for p in ids if ids.count(p) > 1}
+    if clash:
+        raise ValueError(
+            f"config: practice ids must be unique and differ from region ids; repeated: {sorted(clash)}"
+        )
+    return ids
+
+
+def _package_fingerprint():
+    """Digest of the installed assistmed package's code and templates.
+
+    Passed to every rule as a param, so that a change to the package reruns the jobs it may affect
+    (Snakemake notices a changed param, but not an edited module imported by a script).
+    """
+    root = Path(assistmed.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".j2", ".css", ".json", ".yaml"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{assistmed.__version__}+{digest.hexdigest()[:16]}"
+
+
+CODE = _package_fingerprint()
+
+
+wildcard_constraints:
+    region="|".join(re.escape(r) for r in REGIONS),
+    practice="|".join(re.escape(p) for p in _all_practices()),
+
+
+def raw_file(wildcards):
+    return _practice(wildcards)["file"]
+
+
+def read_options(wildcards):
+    """Format, encoding, delimiter and sheet of a practice file, where config declares them."""
+    keys = ("format", "encoding", "delimiter", "sheet")
+    return {k: v for k, v in _practice(wildcards).items() if k in keys}
+
+
+def distributed(region):
+    """Questionnaires handed out, per practice of a region."""
+    return {
+        p: spec["distributed"]
+        for p, spec in config["regions"][region]["patients"]["practices"].items()
+    }
+
+
+def region_has(region, strand):
+    return strand in config["regions"][region]
+
+
+def practice_outputs(region, name):
+    return expand(
+        "results/{region}/patients/practices/{practice}/{name}.parquet",
+        region=region,
+        practice=practices(region),
+        name=name,
+    )
+
+
+def all_outputs():
+    targets = []
+    for region in REGIONS:
+        targets += expand(
+            "results/{region}/patients/{kind}/{practice}.parquet",
+            region=region,
+            kind=["clean", "rejects"],
+            practice=practices(region),
+        )
+        targets += expand(
+            "results/{region}/patients/{table}.parquet",
+            region=region,
+            table=["indicators", "distributions", "associations"],
+        )
+        targets += expand(
+            "results/{region}/reports/{name}.pdf",
+            region=region,
+            name=practices(region) + [f"{region}-patients"],
+        )
+        if region_has(region, "interviews"):
+            targets += [
+                f"results/{region}/restricted/interview_candidates.csv",
+                f"results/{region}/interviews/themes.parquet",
+            ]
+        if region_has(region, "gps"):
+            targets += expand(
+                "results/{region}/gps/{table}.parquet",
+                region=region,
+                table=["clean", "rejects", "determinants", "model", "barriers"],
+            )
+            targets.append(f"results/{region}/reports/{region}-gps.pdf")
+    return targets

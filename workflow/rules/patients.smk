@@ -1,0 +1,76 @@
+# Patient strand: one practice's spreadsheet → ingested text → clean Parquet → per-practice analysis;
+# then the region's pooled analysis.
+
+
+rule ingest_practice:
+    input:
+        raw=raw_file,
+        codebook=config["codebooks"]["patients"],
+    output:
+        ingested="results/{region}/patients/ingested/{practice}.parquet",
+    params:
+        read_options=read_options,
+        code=CODE,
+    log:
+        "logs/{region}/patients/ingest/{practice}.log",
+    script:
+        "../scripts/ingest.py"
+
+
+rule clean_practice:
+    input:
+        raw="results/{region}/patients/ingested/{practice}.parquet",
+        codebook=config["codebooks"]["patients"],
+    output:
+        clean="results/{region}/patients/clean/{practice}.parquet",
+        rejects="results/{region}/patients/rejects/{practice}.parquet",
+    params:
+        extra_columns=lambda wc: {"region": wc.region, "practice": wc.practice},
+        code=CODE,
+    log:
+        "logs/{region}/patients/clean/{practice}.log",
+    script:
+        "../scripts/clean.py"
+
+
+rule analyse_practice:
+    input:
+        clean="results/{region}/patients/clean/{practice}.parquet",
+        codebook=config["codebooks"]["patients"],
+    output:
+        indicators="results/{region}/patients/practices/{practice}/indicators.parquet",
+        distributions="results/{region}/patients/practices/{practice}/distributions.parquet",
+        associations="results/{region}/patients/practices/{practice}/associations.parquet",
+    params:
+        distributed=lambda wc: distributed(wc.region)[wc.practice],
+        settings=config["analysis"],
+        code=CODE,
+    log:
+        "logs/{region}/patients/analyse/{practice}.log",
+    script:
+        "../scripts/analyse_practice.py"
+
+
+rule pool_region:
+    input:
+        clean=lambda wc: expand(
+            "results/{region}/patients/clean/{practice}.parquet",
+            region=wc.region,
+            practice=practices(wc.region),
+        ),
+        practice_indicators=lambda wc: practice_outputs(wc.region, "indicators"),
+        practice_distributions=lambda wc: practice_outputs(wc.region, "distributions"),
+        practice_associations=lambda wc: practice_outputs(wc.region, "associations"),
+        codebook=config["codebooks"]["patients"],
+    output:
+        indicators="results/{region}/patients/indicators.parquet",
+        distributions="results/{region}/patients/distributions.parquet",
+        associations="results/{region}/patients/associations.parquet",
+    params:
+        distributed=lambda wc: distributed(wc.region),
+        settings=config["analysis"],
+        code=CODE,
+    log:
+        "logs/{region}/patients/pool.log",
+    script:
+        "../scripts/pool_region.py"

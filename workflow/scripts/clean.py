@@ -1,0 +1,11 @@
+from assistmed.clean import clean_file
+from assistmed.log import to_log
+
+with to_log(snakemake.log[0]):
+    clean_file(
+        snakemake.input.raw,
+        snakemake.output.clean,
+        snakemake.output.rejects,
+        codebook_path=snakemake.input.codebook,
+        extra_columns=snakemake.params.extra_columns,
+    )
