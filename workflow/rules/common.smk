@@ -54,10 +54,21 @@ def raw_file(wildcards):
     return _practice(wildcards)["file"]
 
 
+def file_read_options(spec):
+    """Format, encoding, delimiter and sheet of an input file, where config declares them."""
+    return {k: v for k, v in spec.items() if k in ("format", "encoding", "delimiter", "sheet")}
+
+
 def read_options(wildcards):
-    """Format, encoding, delimiter and sheet of a practice file, where config declares them."""
-    keys = ("format", "encoding", "delimiter", "sheet")
-    return {k: v for k, v in _practice(wildcards).items() if k in keys}
+    return file_read_options(_practice(wildcards))
+
+
+def raw_read_options(region):
+    """Practice id → its raw file and read options, for the steps that go back to raw files."""
+    return {
+        p: {"path": spec["file"], **file_read_options(spec)}
+        for p, spec in config["regions"][region]["patients"]["practices"].items()
+    }
 
 
 def distributed(region):
