@@ -14,7 +14,9 @@ def practices(region):
 
 
 def _practice(wildcards):
-    return config["regions"][wildcards.region]["patients"]["practices"][wildcards.practice]
+    return config["regions"][wildcards.region]["patients"]["practices"][
+        wildcards.practice
+    ]
 
 
 def _all_practices():
@@ -56,7 +58,11 @@ def raw_file(wildcards):
 
 def file_read_options(spec):
     """Format, encoding, delimiter and sheet of an input file, where config declares them."""
-    return {k: v for k, v in spec.items() if k in ("format", "encoding", "delimiter", "sheet")}
+    return {
+        k: v
+        for k, v in spec.items()
+        if k in ("format", "encoding", "delimiter", "sheet")
+    }
 
 
 def read_options(wildcards):
@@ -124,3 +130,47 @@ def all_outputs():
             )
             targets.append(f"results/{region}/reports/{region}-gps.pdf")
     return targets
+
+
+def report_meta(region, practice=None, strand="patients"):
+    """What a report's cover and headers say about the study and its scope."""
+    spec = config["regions"][region]
+    meta = {
+        "study_title": config["study"]["title"],
+        "synthetic": config["study"]["synthetic"],
+        "region": region,
+        "region_label": spec["label"],
+        "period": spec[strand].get("period"),
+        "practice_labels": {
+            p: s.get("label", p) for p, s in spec["patients"]["practices"].items()
+        },
+    }
+    if practice is not None:
+        meta["practice"] = practice
+    return meta
+
+
+def region_report_inputs(wildcards):
+    """Inputs of the pooled patient report; the interview sections only where the region has interviews."""
+    region = wildcards.region
+    inputs = {
+        "indicators": f"results/{region}/patients/indicators.parquet",
+        "distributions": f"results/{region}/patients/distributions.parquet",
+        "associations": f"results/{region}/patients/associations.parquet",
+        "clean": expand(
+            "results/{region}/patients/clean/{practice}.parquet",
+            region=region,
+            practice=practices(region),
+        ),
+        "rejects": expand(
+            "results/{region}/patients/rejects/{practice}.parquet",
+            region=region,
+            practice=practices(region),
+        ),
+        "raw": [spec["path"] for spec in raw_read_options(region).values()],
+        "codebook": config["codebooks"]["patients"],
+    }
+    if region_has(region, "interviews"):
+        inputs["selection"] = f"results/{region}/interviews/selection.parquet"
+        inputs["themes"] = f"results/{region}/interviews/themes.parquet"
+    return inputs

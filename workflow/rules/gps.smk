@@ -7,11 +7,11 @@ rule ingest_gps:
         codebook=config["codebooks"]["gps"],
     output:
         ingested="results/{region}/gps/ingested.parquet",
+    log:
+        "logs/{region}/gps/ingest.log",
     params:
         read_options=lambda wc: file_read_options(config["regions"][wc.region]["gps"]),
         code=CODE,
-    log:
-        "logs/{region}/gps/ingest.log",
     script:
         "../scripts/ingest.py"
 
@@ -23,11 +23,11 @@ rule clean_gps:
     output:
         clean="results/{region}/gps/clean.parquet",
         rejects="results/{region}/gps/rejects.parquet",
+    log:
+        "logs/{region}/gps/clean.log",
     params:
         extra_columns=lambda wc: {"region": wc.region},
         code=CODE,
-    log:
-        "logs/{region}/gps/clean.log",
     script:
         "../scripts/clean.py"
 
@@ -40,10 +40,10 @@ rule analyse_gps:
         determinants="results/{region}/gps/determinants.parquet",
         model="results/{region}/gps/model.parquet",
         barriers="results/{region}/gps/barriers.parquet",
+    log:
+        "logs/{region}/gps/analyse.log",
     params:
         settings=config["analysis"],
         code=CODE,
-    log:
-        "logs/{region}/gps/analyse.log",
     script:
         "../scripts/analyse_gps.py"

@@ -8,11 +8,11 @@ rule ingest_practice:
         codebook=config["codebooks"]["patients"],
     output:
         ingested="results/{region}/patients/ingested/{practice}.parquet",
+    log:
+        "logs/{region}/patients/ingest/{practice}.log",
     params:
         read_options=read_options,
         code=CODE,
-    log:
-        "logs/{region}/patients/ingest/{practice}.log",
     script:
         "../scripts/ingest.py"
 
@@ -24,11 +24,11 @@ rule clean_practice:
     output:
         clean="results/{region}/patients/clean/{practice}.parquet",
         rejects="results/{region}/patients/rejects/{practice}.parquet",
+    log:
+        "logs/{region}/patients/clean/{practice}.log",
     params:
         extra_columns=lambda wc: {"region": wc.region, "practice": wc.practice},
         code=CODE,
-    log:
-        "logs/{region}/patients/clean/{practice}.log",
     script:
         "../scripts/clean.py"
 
@@ -41,12 +41,12 @@ rule analyse_practice:
         indicators="results/{region}/patients/practices/{practice}/indicators.parquet",
         distributions="results/{region}/patients/practices/{practice}/distributions.parquet",
         associations="results/{region}/patients/practices/{practice}/associations.parquet",
+    log:
+        "logs/{region}/patients/analyse/{practice}.log",
     params:
         distributed=lambda wc: distributed(wc.region)[wc.practice],
         settings=config["analysis"],
         code=CODE,
-    log:
-        "logs/{region}/patients/analyse/{practice}.log",
     script:
         "../scripts/analyse_practice.py"
 
@@ -66,11 +66,11 @@ rule pool_region:
         indicators="results/{region}/patients/indicators.parquet",
         distributions="results/{region}/patients/distributions.parquet",
         associations="results/{region}/patients/associations.parquet",
+    log:
+        "logs/{region}/patients/pool.log",
     params:
         distributed=lambda wc: distributed(wc.region),
         settings=config["analysis"],
         code=CODE,
-    log:
-        "logs/{region}/patients/pool.log",
     script:
         "../scripts/pool_region.py"

@@ -16,12 +16,12 @@ rule select_interviews:
     output:
         candidates="results/{region}/restricted/interview_candidates.csv",
         summary="results/{region}/interviews/selection.parquet",
+    log:
+        "logs/{region}/interviews/select.log",
     params:
         raw_files=lambda wc: raw_read_options(wc.region),
         rule=config["interviews"],
         code=CODE,
-    log:
-        "logs/{region}/interviews/select.log",
     script:
         "../scripts/select_interviews.py"
 
@@ -33,9 +33,9 @@ rule summarise_themes:
     output:
         themes="results/{region}/interviews/themes.parquet",
         rejects="results/{region}/interviews/rejects.parquet",
-    params:
-        code=CODE,
     log:
         "logs/{region}/interviews/themes.log",
+    params:
+        code=CODE,
     script:
         "../scripts/summarise_themes.py"
