@@ -1,0 +1,97 @@
+"""The workflow on the bundled example, read back as a user would."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from tests.workflow.conftest import planned_jobs
+
+pytestmark = pytest.mark.workflow
+
+REGION = "pays-de-la-loire"
+# Published figures of the reference study (poster, Vendée 2021), to the whole percent.
+PUBLISHED = {
+    "response_rate": 26,
+    "female": 73,
+    "contacts_2plus": 81,
+    "overall_favourable": 86,
+    "any_service": 52,
+    "any_discomfort": 18,
+}
+
+
+def practices(workdir):
+    config = yaml.safe_load((workdir / "config/config.yaml").read_text(encoding="utf-8"))
+    return list(config["regions"][REGION]["patients"]["practices"])
+
+
+def test_every_contract_file_is_produced(example_run):
+    results = example_run / "results" / REGION
+    expected = [results / f"patients/{t}.parquet" for t in ("indicators", "distributions", "associations")]
+    for practice in practices(example_run):
+        expected += [
+            results / f"patients/clean/{practice}.parquet",
+            results / f"patients/rejects/{practice}.parquet",
+            results / f"reports/{practice}.pdf",
+        ]
+    expected += [
+        results / f"reports/{REGION}-patients.pdf",
+        results / f"reports/{REGION}-gps.pdf",
+        results / "restricted/interview_candidates.csv",
+    ]
+    expected += [results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model", "barriers")]
+    missing = [str(p.relative_to(example_run)) for p in expected if not p.is_file()]
+    assert not missing
+
+
+def test_nothing_is_left_to_do_after_a_full_run(example_run):
+    assert planned_jobs(example_run) == []
+
+
+def test_raw_rows_equal_kept_plus_rejected_for_every_practice(example_run):
+    results = example_run / "results" / REGION / "patients"
+    for practice in practices(example_run):
+        ingested = pd.read_parquet(results / f"ingested/{practice}.parquet")
+        clean = pd.read_parquet(results / f"clean/{practice}.parquet")
+        rejects = pd.read_parquet(results / f"rejects/{practice}.parquet")
+        assert len(ingested) == len(clean) + len(rejects), practice
+        assert set(clean["source_row"]).isdisjoint(rejects["source_row"])
+        assert rejects["reason"].str.len().gt(0).all()
+
+
+def test_pooled_example_reproduces_the_published_figures(example_run):
+    indicators = pd.read_parquet(example_run / "results" / REGION / "patients/indicators.parquet")
+    pooled = indicators[indicators["scope"] == REGION].set_index("indicator")
+    assert pooled.loc["response_rate", "n"] == 364
+    for name, percent in PUBLISHED.items():
+        assert round(100 * pooled.loc[name, "prop"]) == percent, name
+        assert pooled.loc[name, "ci_low"] <= pooled.loc[name, "prop"] <= pooled.loc[name, "ci_high"]
+
+
+def test_published_associations_hold_in_the_pooled_example(example_run):
+    tests = pd.read_parquet(example_run / "results" / REGION / "patients/associations.parquet")
+    pooled = tests[tests["scope"] == REGION].set_index(["var_a", "var_b"])
+    assert min(
+        pooled.loc[("contacts", "evolution_wait"), "p_value"],
+        pooled.loc[("contacts", "evolution_quality"), "p_value"],
+    ) < 0.05
+    assert pooled.loc[("diploma", "role_approval"), "p_value"] < 0.05
+    assert set(tests["test"]) <= {"chi2", "fisher", "fisher_mc"}
+
+
+def test_no_contact_detail_leaves_the_restricted_folder(example_run):
+    candidates = pd.read_csv(
+        example_run / "results" / REGION / "restricted/interview_candidates.csv",
+        sep=";",
+        encoding="utf-8-sig",
+        dtype=str,
+    )
+    secrets = {v for v in candidates.to_numpy().ravel() if isinstance(v, str) and ("@" in v or v.strip().startswith(("0", "+", "'")))}
+    assert secrets, "the call-back list should hold phone numbers or e-mails"
+    for path in (example_run / "results").rglob("*"):
+        if path.is_file() and "restricted" not in path.parts:
+            data = path.read_bytes()
+            leaked = [s for s in secrets if s.lstrip("'").encode("utf-8") in data]
+            assert not leaked, f"{path} holds {leaked}"
