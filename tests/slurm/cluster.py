@@ -138,9 +138,11 @@ class LocalSlurmCluster:
         key = self.root / "munge" / "munge.key"
         key.write_bytes(os.urandom(128))
         key.chmod(0o600)
-        self.conf.write_text(
-            slurm_conf(self.root, _free_loopback_port(), _free_loopback_port(), os.cpu_count() or 1, _machine_memory_mb())
-        )
+        ctld_port = _free_loopback_port()
+        slurmd_port = _free_loopback_port()
+        while slurmd_port == ctld_port:
+            slurmd_port = _free_loopback_port()
+        self.conf.write_text(slurm_conf(self.root, ctld_port, slurmd_port, os.cpu_count() or 1, _machine_memory_mb()))
 
     def _spawn(self, name: str, args: list[str]) -> int:
         log = open(self.root / "log" / f"{name}.out", "ab")
@@ -222,10 +224,9 @@ class LocalSlurmCluster:
         pids = self._read_pids()
         if _alive(pids.get("slurmctld")):
             subprocess.run(["scancel", "--full", f"--partition={PARTITION}"], env=self.env(), capture_output=True, timeout=15)
-        for name in ("slurmd", "slurmctld", "munged"):
-            _terminate(pids.get(name))
-        for pid in _marked_processes(str(self.root)):
-            _terminate(pid)
+        _terminate([pids[name] for name in ("slurmd", "slurmctld") if name in pids])
+        _terminate([pids["munged"]] if "munged" in pids else [])
+        _terminate(_marked_processes(str(self.root)), grace=3.0)
         self._pids_file.unlink(missing_ok=True)
 
     def __enter__(self) -> LocalSlurmCluster:
@@ -237,28 +238,36 @@ class LocalSlurmCluster:
 
 
 def _alive(pid: int | None) -> bool:
+    """Whether ``pid`` still runs; a zombie (exited, not yet reaped) does not, and a child of ours is reaped."""
     if pid is None:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A child of this process that exited stays a zombie until reaped; it is not alive.
-    try:
-        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+        os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
-        return True
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
-def _terminate(pid: int | None, grace: float = 10.0) -> None:
-    if not _alive(pid):
-        return
-    os.kill(pid, signal.SIGTERM)
+def _terminate(pids: list[int], grace: float = 10.0) -> None:
+    """SIGTERM to every process, SIGKILL to those still there after ``grace`` seconds."""
+
+    def signal_all(signum: int) -> None:
+        for pid in pids:
+            try:
+                if _alive(pid):
+                    os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+
+    signal_all(signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
         time.sleep(0.2)
-    if _alive(pid):
-        os.kill(pid, signal.SIGKILL)
+    signal_all(signal.SIGKILL)
 
 
 def _marked_processes(value: str) -> list[int]:
