@@ -69,14 +69,18 @@ def crosstab(a: pd.Series, b: pd.Series) -> pd.DataFrame:
     return table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
 
 
-def _counts(table) -> np.ndarray:
-    """The table as a 2-D int64 array, checked, with its empty rows and columns removed."""
+def as_count_array(table) -> np.ndarray:
+    """The table as a 2-D int64 array, after checking it holds non-negative whole counts."""
     values = np.asarray(table, dtype=float)
     if values.ndim != 2:
         raise ValueError(f"a contingency table must be 2-D, got shape {values.shape}")
     if not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values != np.round(values)):
         raise ValueError(f"a contingency table holds non-negative whole counts, got {values.tolist()}")
-    counts = values.astype(np.int64)
+    return values.astype(np.int64)
+
+
+def _counts(table) -> np.ndarray:
+    counts = as_count_array(table)
     return counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
 
 
