@@ -152,6 +152,11 @@ def test_fisher_exact_of_a_single_row_or_column_is_one():
     assert ct.fisher_exact_rxc([[3, 4, 5], [0, 0, 0]]) == 1.0
 
 
+def test_exact_enumeration_refuses_a_table_out_of_reach_instead_of_exhausting_memory():
+    with pytest.raises(ValueError, match="fisher_monte_carlo"):
+        ct.fisher_exact_rxc(np.full((4, 8), 40))
+
+
 def test_exact_enumeration_is_feasible_for_survey_tables_and_not_for_huge_ones():
     assert ct.exact_is_feasible([[3, 1, 2], [1, 3, 4]])
     assert ct.exact_is_feasible([[30, 35, 25, 28, 32, 30], [30, 25, 35, 32, 28, 30]])

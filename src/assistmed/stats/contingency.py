@@ -117,22 +117,21 @@ def _log_factorials(n: int) -> np.ndarray:
     return gammaln(np.arange(n + 1) + 1.0)
 
 
-def _count_bounded(total: int, caps: np.ndarray) -> float:
-    """How many integer vectors a with 0 ≤ a_i ≤ caps_i sum to total (as a float: it may be huge)."""
+def _count_bounded(total: int, caps: np.ndarray) -> np.ndarray:
+    """For every t in 0..total, how many integer vectors a with 0 ≤ a_i ≤ caps_i sum to t (as floats:
+    they may be huge)."""
     ways = np.zeros(total + 1)
     ways[0] = 1.0
-    for cap in caps:
+    for cap in np.minimum(caps, total):
         cumulative = np.cumsum(ways)
-        shifted = np.concatenate([np.zeros(min(cap, total) + 1), cumulative[: total - min(cap, total)]])
-        ways = cumulative - shifted
-    count = float(ways[total])
-    return count if math.isfinite(count) else math.inf
+        ways = cumulative - np.concatenate([np.zeros(cap + 1), cumulative[: total - cap]])
+    return np.where(np.isfinite(ways), ways, math.inf)
 
 
 def _bounded_vectors(total: int, caps: np.ndarray) -> np.ndarray:
     """All integer vectors a with 0 ≤ a_i ≤ caps_i summing to total, one per row."""
     partial = np.zeros((1, 0), dtype=np.int64)
-    for i, cap in enumerate(caps[:-1]):
+    for cap in caps[:-1]:
         used = partial.sum(axis=1)
         room = np.minimum(cap, total - used)
         reps = room + 1
@@ -185,9 +184,10 @@ def _plan(counts: np.ndarray) -> _Plan:
     for transpose in orientations:
         oriented = counts.T if transpose else counts
         rows, cols = oriented.sum(axis=1), oriented.sum(axis=0)
-        sizes = np.array([_count_bounded(int(c), rows) for c in cols])
+        vectors = _count_bounded(int(counts.sum()), rows)
+        sizes = vectors[cols]
         for left, right in _candidate_splits(sizes):
-            states = _count_bounded(int(cols[list(right)].sum()), rows)
+            states = vectors[cols[list(right)].sum()]
             work = states * (_half_work(left, sizes) + _half_work(right, sizes))
             if best is None or work < best.work:
                 best = _Plan(transpose, left, right, work)
@@ -198,7 +198,7 @@ def _plan(counts: np.ndarray) -> _Plan:
 def exact_is_feasible(table, limit: float = EXACT_WORK_LIMIT) -> bool:
     """Whether fisher_exact_rxc's enumeration fits the budget: its work is bounded by the number of
     boundary states (vectors of row totals left after one half of the columns) times the fillings of each
-    half's free columns, counted exactly from the margins without enumerating anything. The default
+    half's free columns, an upper bound computed from the margins without enumerating anything. The default
     budget (5·10⁷ partial tables) is about 2.5 s of one core of the development machine."""
     counts = _counts(table)
     return _is_degenerate(counts) or _plan(counts).work <= limit
@@ -233,25 +233,33 @@ def _half_log_weights(
     return log_w
 
 
-def fisher_exact_rxc(table) -> float:
+def fisher_exact_rxc(table, *, limit: float = 10 * EXACT_WORK_LIMIT) -> float:
     """Fisher's exact test, two-sided, for any r×c table (Freeman–Halton): the total probability, given
     both margins, of the tables no more probable than the observed one (times 1 + 1e-7), as R's
     `fisher.test`. Meet-in-the-middle enumeration: the columns are split in two halves; for every vector of
     row totals at the boundary, each half's tables are listed and the pairs under the threshold are summed
-    with a sort and a cumulative sum. A degenerate table gives 1."""
+    with a sort and a cumulative sum. A degenerate table gives 1; a table whose enumeration would exceed
+    `limit` (see exact_is_feasible) is refused rather than left to exhaust time and memory."""
     counts = _counts(table)
     if _is_degenerate(counts):
         return 1.0
     plan = _plan(counts)
+    if plan.work > limit:
+        raise ValueError(
+            f"exact Fisher test out of reach for this {counts.shape[0]}×{counts.shape[1]} table of "
+            f"{counts.sum()} respondents (about {plan.work:.2g} partial tables, limit {limit:.2g}); "
+            "use fisher_monte_carlo"
+        )
     oriented = counts.T if plan.transpose else counts
     rows, cols = oriented.sum(axis=1), oriented.sum(axis=0)
     n = int(counts.sum())
     log_fact = _log_factorials(n)
     log_const = log_fact[rows].sum() + log_fact[cols].sum() - log_fact[n]
     threshold = -log_fact[oriented].sum() + _LOG_RELATIVE_TOLERANCE
+    sizes = _count_bounded(n, rows)[cols]
 
     def free_columns(half: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
-        ordered = sorted(half, key=lambda j: _count_bounded(int(cols[j]), rows))
+        ordered = sorted(half, key=lambda j: sizes[j])
         free = []
         for j in ordered[:-1]:
             contents = _bounded_vectors(int(cols[j]), rows)
