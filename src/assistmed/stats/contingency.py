@@ -6,7 +6,9 @@ Every function taking a table accepts a 2-D array-like or DataFrame of counts an
 whose total is zero (they carry no information and would make expected counts zero).
 
 References: Agresti A (2002), Categorical Data Analysis, 2nd ed., §3.2 and §3.5; Freeman GH, Halton JH
-(1951), Biometrika 38:141–149; Mehta CR, Patel NR (1983), JASA 78:427–434 (network algorithm, R's FEXACT).
+(1951), Biometrika 38:141–149. R's FEXACT (Mehta & Patel 1983, JASA 78:427–434) prunes a network of
+partial tables; fisher_exact_rxc instead enumerates the two halves of the columns and meets them in the
+middle, which sums exactly the same tables and is simpler to check.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from scipy.special import chdtrc, gammaln
 # (1 + 1e-7), so that tables tied with the observed one are not lost to rounding.
 _LOG_RELATIVE_TOLERANCE = math.log1p(1e-7)
 
-# Default budget of exact_is_feasible: about 2.5 s on one core of the development machine (see the note there).
+# Default budget of exact_is_feasible: about 2.5 s on one core of the development machine.
 EXACT_WORK_LIMIT = 50_000_000
 
 # Above this many columns, splits of the columns are no longer searched exhaustively.
