@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Debian packages that provide every binary below (Debian 12: SLURM 22.05, munge 0.5).
@@ -37,14 +37,18 @@ NODE = "localhost"
 PARTITION = "local"
 
 
+def _search_path() -> str:
+    """PATH plus the sbin directories where Debian puts the daemons (absent from a plain user's PATH)."""
+    return os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+
+
 def missing_binaries() -> list[str]:
     """Names of the SLURM and munge programs not found on PATH (sbin included)."""
-    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
-    return [name for name in DAEMONS + CLIENTS if shutil.which(name, path=path) is None]
+    return [name for name in DAEMONS + CLIENTS if shutil.which(name, path=_search_path()) is None]
 
 
 def _which(name: str) -> str:
-    found = shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    found = shutil.which(name, path=_search_path())
     if found is None:
         raise FileNotFoundError(f"{name} not found; install the Debian packages: apt-get install {' '.join(APT_PACKAGES)}")
     return found
@@ -105,6 +109,8 @@ class LocalSlurmCluster:
     """One node (``localhost``, this machine's CPUs and memory), one partition, state under ``root``."""
 
     root: Path
+    # Kept so that the daemons started here are not garbage-collected as "still running" Popen objects.
+    _procs: dict[str, subprocess.Popen] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -117,9 +123,9 @@ class LocalSlurmCluster:
     def _pids_file(self) -> Path:
         return self.root / "run" / "pids.json"
 
-    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
-        """Environment in which SLURM commands (and jobs submitted from it) talk to this cluster."""
-        env = dict(os.environ if base is None else base)
+    def env(self) -> dict[str, str]:
+        """This process's environment, in which SLURM commands (and the jobs they submit) use this cluster."""
+        env = dict(os.environ)
         env["SLURM_CONF"] = str(self.conf)
         env[MARKER] = str(self.root)
         env["PATH"] = os.pathsep.join([str(self.root / "bin"), env.get("PATH", ""), "/usr/sbin"])
@@ -155,6 +161,7 @@ class LocalSlurmCluster:
             start_new_session=True,
         )
         log.close()
+        self._procs[name] = proc
         pids = self._read_pids()
         pids[name] = proc.pid
         self._pids_file.write_text(json.dumps(pids))
@@ -228,6 +235,9 @@ class LocalSlurmCluster:
         _terminate([pids["munged"]] if "munged" in pids else [])
         _terminate(_marked_processes(str(self.root)), grace=3.0)
         self._pids_file.unlink(missing_ok=True)
+        for proc in self._procs.values():
+            proc.poll()
+        self._procs.clear()
 
     def __enter__(self) -> LocalSlurmCluster:
         self.start()
