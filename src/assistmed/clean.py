@@ -1,0 +1,223 @@
+"""Validate ingested text cells against the codebook and type them.
+
+Row-level problems send the row to the rejects with its raw cells and a reason; a cell-level problem turns
+that cell into a missing value and is logged with its row and column. Raw rows = kept + rejected, always.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from assistmed.codebook import Codebook, Variable, load_codebook, normalize_value
+from assistmed.io import write_parquet
+from assistmed.privacy import scrub_identifiers
+
+log = logging.getLogger("assistmed.clean")
+
+MULTI_CODE = re.compile(r"^\s*\w+\s*(?:[;,/+]|\bet\b|\bou\b)\s*\w+")
+
+
+@dataclass
+class CleanResult:
+    clean: pd.DataFrame
+    rejects: pd.DataFrame
+    cell_issues: pd.DataFrame
+
+
+class CellProblem(ValueError):
+    """A cell that cannot be accepted; the row is kept and the cell becomes missing."""
+
+
+def _parse_number(text: str) -> float:
+    compact = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(compact)
+    except ValueError:
+        raise CellProblem(f"nombre illisible : « {text} »") from None
+
+
+def _parse_date(text: str) -> date:
+    for pattern, order in ((r"(\d{1,2})/(\d{1,2})/(\d{4})", "dmy"), (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd")):
+        match = re.fullmatch(pattern, text)
+        if match:
+            parts = [int(p) for p in match.groups()]
+            day, month, year = parts if order == "dmy" else parts[::-1]
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise CellProblem(f"date impossible : « {text} »") from None
+    raise CellProblem(f"date illisible : « {text} » (attendu jj/mm/aaaa)")
+
+
+def _check_range(variable: Variable, value, shown: str) -> None:
+    low, high = variable.range_min, variable.range_max
+    if isinstance(value, date):
+        low = date.fromisoformat(str(low)) if low is not None else None
+        high = date.fromisoformat(str(high)) if high is not None else None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise CellProblem(f"valeur impossible : {shown} (attendu entre {low} et {high})")
+
+
+def _convert(variable: Variable, text: str, codebook: Codebook):
+    """The typed value of one non-missing cell, or CellProblem."""
+    folded = normalize_value(text)
+    if variable.is_categorical:
+        key = variable.key_for_code.get(folded)
+        if key is not None:
+            return key
+        if MULTI_CODE.match(folded):
+            raise CellProblem(f"plusieurs cases cochées pour une question à choix unique : « {text} »")
+        codes = ", ".join(c.code for c in variable.codes)
+        raise CellProblem(f"code « {text} » inconnu pour {variable.label_fr} (codes : {codes})")
+    if variable.type == "checkbox":
+        if folded in {normalize_value(v) for v in codebook.checked}:
+            return True
+        raise CellProblem(f"case à cocher illisible : « {text} »")
+    if variable.type in {"numeric", "integer"}:
+        value = _parse_number(text)
+        if variable.type == "integer" and not value.is_integer():
+            raise CellProblem(f"nombre entier attendu : « {text} »")
+        _check_range(variable, value, text)
+        return value
+    if variable.type == "date":
+        value = _parse_date(text)
+        _check_range(variable, value, text)
+        return value
+    if variable.type == "datetime":
+        try:
+            return pd.Timestamp(text.strip())
+        except ValueError:
+            raise CellProblem(f"date et heure illisibles : « {text} »") from None
+    if variable.type == "identifier":
+        return " ".join(text.split())
+    return scrub_identifiers(text.strip())
+
+
+def _empty_issues() -> pd.DataFrame:
+    return pd.DataFrame({"source_row": pd.Series(dtype="int64"), "column": [], "value": [], "problem": []})
+
+
+def _typed_column(variable: Variable, values: list) -> pd.Series:
+    if variable.is_categorical:
+        return pd.Series(pd.Categorical(values, categories=variable.keys, ordered=variable.ordered))
+    if variable.type == "checkbox":
+        return pd.Series(values, dtype="boolean")
+    if variable.type in {"numeric", "integer"}:
+        return pd.Series(values, dtype="Float64")
+    if variable.type in {"date", "datetime"}:
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[ns]")
+    return pd.Series(values, dtype="object")
+
+
+def clean_table(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> CleanResult:
+    """Type every codebook variable of ``raw`` (ingested text cells) and sort rows into kept / rejected."""
+    answer_vars = [
+        v for v in codebook.variables if v.name != codebook.id_variable and v.name in raw and not v.restricted
+    ]
+    issues: list[dict] = []
+    reasons: dict[int, str] = {}
+    first_seen: dict[str, tuple[int, tuple]] = {}
+    typed: dict[str, list] = {v.name: [] for v in codebook.variables if not v.restricted}
+    checked_text = {normalize_value(v) for v in codebook.checked}
+    unchecked_text = {normalize_value(v) for v in codebook.unchecked}
+
+    for position, (_, row) in enumerate(raw.iterrows()):
+        number = int(row["source_row"])
+        ident = " ".join(str(row.get(codebook.id_variable, "")).split())
+        answers = tuple(str(row[v.name]) for v in answer_vars)
+        answered = [
+            v for v in answer_vars
+            if normalize_value(row[v.name]) not in codebook.missing_codes_for(v)
+            and not (v.type == "checkbox" and normalize_value(row[v.name]) in unchecked_text)
+        ]
+        if not ident or normalize_value(ident) in codebook.missing_codes_for(codebook.variable(codebook.id_variable)):
+            reasons[position] = "numéro de questionnaire absent"
+        elif ident in first_seen:
+            earlier_row, earlier_answers = first_seen[ident]
+            same = " (saisie en double, réponses identiques)" if earlier_answers == answers else ""
+            reasons[position] = f"numéro de questionnaire {ident} déjà saisi ligne {earlier_row}{same}"
+        elif not answered:
+            reasons[position] = "ligne sans aucune réponse"
+        if position in reasons:
+            continue
+        first_seen[ident] = (number, answers)
+        row_values: dict[str, object] = {codebook.id_variable: ident}
+        for v in answer_vars:
+            text = str(row[v.name])
+            folded = normalize_value(text)
+            if folded in codebook.missing_codes_for(v) and not (v.type == "checkbox" and folded in checked_text):
+                row_values[v.name] = False if v.type == "checkbox" else None
+                continue
+            if v.type == "checkbox" and folded in unchecked_text:
+                row_values[v.name] = False
+                continue
+            try:
+                row_values[v.name] = _convert(v, text, codebook)
+            except CellProblem as problem:
+                row_values[v.name] = None
+                issues.append({"source_row": number, "column": v.name, "value": text, "problem": str(problem)})
+        missing_required = [v.label_fr for v in answer_vars if v.required and row_values[v.name] is None]
+        if missing_required:
+            reasons[position] = "réponse obligatoire absente ou invalide : " + ", ".join(missing_required)
+            issues = [i for i in issues if i["source_row"] != number]
+            continue
+        for group in codebook.groups:
+            members = [v.name for v in codebook.group_members(group) if v.name in row_values]
+            if members and not any(row_values[m] for m in members):
+                for m in members:
+                    row_values[m] = None
+        for name, values in typed.items():
+            values.append(row_values.get(name))
+
+    kept_positions = [p for p in range(len(raw)) if p not in reasons]
+    clean = pd.DataFrame({"source_row": raw["source_row"].iloc[kept_positions].to_numpy(dtype="int64")})
+    for v in codebook.variables:
+        if not v.restricted:
+            clean[v.name] = _typed_column(v, typed[v.name])
+    present = [n for n in codebook.restricted if n in raw]
+    clean["has_contact"] = (
+        raw[present].iloc[kept_positions].apply(lambda r: any(str(x).strip() for x in r), axis=1).to_numpy(dtype=bool)
+        if present
+        else False
+    )
+    reject_positions = sorted(reasons)
+    rejects = raw.iloc[reject_positions].reset_index(drop=True).copy()
+    rejects["reason"] = [reasons[p] for p in reject_positions]
+    cell_issues = pd.DataFrame(issues) if issues else _empty_issues()
+    if len(raw) != len(clean) + len(rejects):
+        raise AssertionError(f"{source}: {len(raw)} raw rows != {len(clean)} kept + {len(rejects)} rejected")
+    return CleanResult(clean=clean, rejects=rejects, cell_issues=cell_issues)
+
+
+def clean_file(
+    raw: str | Path,
+    clean: str | Path,
+    rejects: str | Path,
+    *,
+    codebook_path: str | Path,
+    extra_columns: Mapping[str, str] | None = None,
+) -> None:
+    """Clean one ingested file; write the kept rows and the rejected rows (with reasons) as Parquet."""
+    codebook = load_codebook(codebook_path)
+    ingested = pd.read_parquet(raw)
+    result = clean_table(ingested, codebook, source=str(raw))
+    for frame in (result.clean, result.rejects):
+        for position, (name, value) in enumerate((extra_columns or {}).items()):
+            frame.insert(position, name, value)
+    for issue in result.cell_issues.itertuples(index=False):
+        log.warning("%s, ligne %d, colonne %s : %s", raw, issue.source_row, issue.column, issue.problem)
+    for reject in result.rejects.itertuples(index=False):
+        log.warning("%s, ligne %d rejetée : %s", raw, reject.source_row, reject.reason)
+    log.info(
+        "%s : %d lignes lues = %d conservées + %d rejetées ; %d cellules invalides mises à manquant",
+        raw, len(ingested), len(result.clean), len(result.rejects), len(result.cell_issues),
+    )
+    write_parquet(result.clean, clean)
+    write_parquet(result.rejects, rejects)
