@@ -171,6 +171,5 @@ def region_report_inputs(wildcards):
         "codebook": config["codebooks"]["patients"],
     }
     if region_has(region, "interviews"):
-        inputs["selection"] = f"results/{region}/interviews/selection.parquet"
         inputs["themes"] = f"results/{region}/interviews/themes.parquet"
     return inputs

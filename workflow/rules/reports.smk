@@ -5,7 +5,6 @@ rule report_practice:
     input:
         indicators="results/{region}/patients/indicators.parquet",
         distributions="results/{region}/patients/distributions.parquet",
-        practice_distributions="results/{region}/patients/practices/{practice}/distributions.parquet",
         associations="results/{region}/patients/practices/{practice}/associations.parquet",
         clean="results/{region}/patients/clean/{practice}.parquet",
         rejects="results/{region}/patients/rejects/{practice}.parquet",

@@ -1,0 +1,11 @@
+from assistmed.log import to_log
+from assistmed.reports.patients import render_practice_report
+
+with to_log(snakemake.log[0]):
+    render_practice_report(
+        **snakemake.input,
+        pdf=snakemake.output.pdf,
+        meta=snakemake.params.meta,
+        settings=snakemake.params.settings,
+        threshold=snakemake.params.threshold,
+    )
