@@ -306,9 +306,11 @@ def fisher_monte_carlo(table, n_tables: int = 100_000, seed: int = 20210101) -> 
     return (1 + as_extreme) / (n_tables + 1)
 
 
-def test_association(table, *, mc_tables: int = 100_000, seed: int = 20210101) -> AssociationTest:
+def test_association(
+    table, *, mc_tables: int = 100_000, seed: int = 20210101, min_expected: float = 5.0
+) -> AssociationTest:
     """The association test every strand uses: Pearson χ² without continuity correction when every
-    expected count is ≥ 5; otherwise Fisher's exact test (Freeman–Halton beyond 2×2), or its seeded Monte
+    expected count is ≥ ``min_expected`` (5 by default); otherwise Fisher's exact test (Freeman–Halton beyond 2×2), or its seeded Monte
     Carlo version ('fisher_mc') when exact enumeration is out of reach (exact_is_feasible). For Fisher
     rows, `statistic` is still Pearson's X² (so Cramér's V is defined) and dof = (r−1)(c−1). A table with
     fewer than two non-empty rows or columns gives test 'none' and p nan."""
@@ -317,14 +319,14 @@ def test_association(table, *, mc_tables: int = 100_000, seed: int = 20210101) -
     if _is_degenerate(counts):
         return AssociationTest("none", math.nan, 0, math.nan, n, math.nan, math.nan)
     statistic, dof, p_value = pearson_chi2(counts)
-    min_expected = float(_expected(counts).min())
-    if min_expected >= 5:
+    smallest_expected = float(_expected(counts).min())
+    if smallest_expected >= min_expected:
         test = "chi2"
     elif exact_is_feasible(counts):
         test, p_value = "fisher", fisher_exact_rxc(counts)
     else:
         test, p_value = "fisher_mc", fisher_monte_carlo(counts, mc_tables, seed)
-    return AssociationTest(test, statistic, dof, p_value, n, cramers_v(counts), min_expected)
+    return AssociationTest(test, statistic, dof, p_value, n, cramers_v(counts), smallest_expected)
 
 
 # Its name starts with "test_": keep pytest from collecting it when a test module imports it.
