@@ -13,8 +13,6 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/patients.smk"
-include: "workflow/rules/qual.smk"
-include: "workflow/rules/gps.smk"
 include: "workflow/rules/reports.smk"
 
 

@@ -13,7 +13,6 @@ from tests.workflow.conftest import planned_jobs, snakemake
 pytestmark = pytest.mark.workflow
 
 REGION = "pays-de-la-loire"
-POOLED_REPORTS = {"report_practice", "report_region_patients"}
 
 
 def edit_config(workdir, change):
@@ -34,7 +33,6 @@ def test_a_changed_practice_file_reruns_its_own_chain_and_the_pooled_steps_only(
     assert all(f"practice={practice}" in wc for _, wc in per_practice)
     rules = Counter(rule for rule, _ in jobs)
     assert rules["pool_region"] == 1
-    assert not {"ingest_gps", "clean_gps", "analyse_gps", "report_region_gps"} & set(rules)
 
 
 def test_a_touched_but_unchanged_file_reruns_nothing(example_copy):
@@ -57,7 +55,6 @@ def test_a_new_practice_adds_only_its_own_jobs_and_the_pooled_ones(example_copy)
     jobs = planned_jobs(example_copy)
     for rule in ("ingest_practice", "clean_practice", "analyse_practice"):
         assert [wc for r, wc in jobs if r == rule] == [f"region={REGION}, practice=vendee-g"]
-    assert not {"ingest_gps", "clean_gps", "analyse_gps"} & {r for r, _ in jobs}
 
 
 def test_an_analysis_setting_reruns_the_jobs_that_use_it(example_copy):
@@ -67,7 +64,7 @@ def test_an_analysis_setting_reruns_the_jobs_that_use_it(example_copy):
     edit_config(example_copy, change)
     rules = {r for r, _ in planned_jobs(example_copy)}
     assert {"analyse_practice", "pool_region"} <= rules
-    assert not {"ingest_practice", "clean_practice", "ingest_gps", "clean_gps"} & rules
+    assert not {"ingest_practice", "clean_practice"} & rules
 
 
 def test_an_unreadable_practice_file_fails_its_job_by_name_and_the_others_complete(example_copy):

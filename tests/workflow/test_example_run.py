@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from assistmed.codebook import load_codebook
+from assistmed.ingest import read_restricted
 from tests.workflow.conftest import planned_jobs
 
 pytestmark = pytest.mark.workflow
@@ -36,12 +38,7 @@ def test_every_contract_file_is_produced(example_run):
             results / f"patients/rejects/{practice}.parquet",
             results / f"reports/{practice}.pdf",
         ]
-    expected += [
-        results / f"reports/{REGION}-patients.pdf",
-        results / f"reports/{REGION}-gps.pdf",
-        results / "restricted/interview_candidates.csv",
-    ]
-    expected += [results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model", "barriers")]
+    expected.append(results / f"reports/{REGION}-patients.pdf")
     missing = [str(p.relative_to(example_run)) for p in expected if not p.is_file()]
     assert not missing
 
@@ -81,17 +78,16 @@ def test_published_associations_hold_in_the_pooled_example(example_run):
     assert set(tests["test"]) <= {"chi2", "fisher", "fisher_mc"}
 
 
-def test_no_contact_detail_leaves_the_restricted_folder(example_run):
-    candidates = pd.read_csv(
-        example_run / "results" / REGION / "restricted/interview_candidates.csv",
-        sep=";",
-        encoding="utf-8-sig",
-        dtype=str,
-    )
-    secrets = {v for v in candidates.to_numpy().ravel() if isinstance(v, str) and ("@" in v or v.strip().startswith(("0", "+", "'")))}
-    assert secrets, "the call-back list should hold phone numbers or e-mails"
+def test_no_contact_detail_reaches_any_output(example_run):
+    codebook = load_codebook(example_run / "resources/codebooks/patients.yaml")
+    secrets = set()
+    for raw in sorted((example_run / "resources/example" / REGION / "patients").iterdir()):
+        contacts = read_restricted(raw, codebook)
+        for name in codebook.restricted:
+            secrets |= {v.strip() for v in contacts[name] if v.strip()}
+    assert secrets, "the example should hold (fake) contact details"
     for path in (example_run / "results").rglob("*"):
-        if path.is_file() and "restricted" not in path.parts:
+        if path.is_file():
             data = path.read_bytes()
-            leaked = [s for s in secrets if s.lstrip("'").encode("utf-8") in data]
+            leaked = [s for s in secrets if s.encode("utf-8") in data]
             assert not leaked, f"{path} holds {leaked}"

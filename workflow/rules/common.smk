@@ -85,10 +85,6 @@ def distributed(region):
     }
 
 
-def region_has(region, strand):
-    return strand in config["regions"][region]
-
-
 def practice_outputs(region, name):
     return expand(
         "results/{region}/patients/practices/{practice}/{name}.parquet",
@@ -117,18 +113,6 @@ def all_outputs():
             region=region,
             name=practices(region) + [f"{region}-patients"],
         )
-        if region_has(region, "interviews"):
-            targets += [
-                f"results/{region}/restricted/interview_candidates.csv",
-                f"results/{region}/interviews/themes.parquet",
-            ]
-        if region_has(region, "gps"):
-            targets += expand(
-                "results/{region}/gps/{table}.parquet",
-                region=region,
-                table=["clean", "rejects", "determinants", "model", "barriers"],
-            )
-            targets.append(f"results/{region}/reports/{region}-gps.pdf")
     return targets
 
 
@@ -151,9 +135,9 @@ def report_meta(region, practice=None, strand="patients"):
 
 
 def region_report_inputs(wildcards):
-    """Inputs of the pooled patient report; the interview sections only where the region has interviews."""
+    """Inputs of the pooled patient report: the region's tables and every practice's files."""
     region = wildcards.region
-    inputs = {
+    return {
         "indicators": f"results/{region}/patients/indicators.parquet",
         "distributions": f"results/{region}/patients/distributions.parquet",
         "associations": f"results/{region}/patients/associations.parquet",
@@ -170,6 +154,3 @@ def region_report_inputs(wildcards):
         "raw": [spec["path"] for spec in raw_read_options(region).values()],
         "codebook": config["codebooks"]["patients"],
     }
-    if region_has(region, "interviews"):
-        inputs["themes"] = f"results/{region}/interviews/themes.parquet"
-    return inputs

@@ -33,30 +33,7 @@ rule report_region_patients:
     params:
         meta=lambda wc: report_meta(wc.region),
         settings=config["analysis"],
-        interviews=config["interviews"],
         threshold=config["reports"]["small_count_threshold"],
         code=CODE,
     script:
         "../scripts/report_region_patients.py"
-
-
-rule report_region_gps:
-    input:
-        clean="results/{region}/gps/clean.parquet",
-        rejects="results/{region}/gps/rejects.parquet",
-        determinants="results/{region}/gps/determinants.parquet",
-        model="results/{region}/gps/model.parquet",
-        barriers="results/{region}/gps/barriers.parquet",
-        raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
-        codebook=config["codebooks"]["gps"],
-    output:
-        pdf="results/{region}/reports/{region}-gps.pdf",
-    log:
-        "logs/{region}/reports/{region}-gps.log",
-    params:
-        meta=lambda wc: report_meta(wc.region, strand="gps"),
-        settings=config["analysis"],
-        threshold=config["reports"]["small_count_threshold"],
-        code=CODE,
-    script:
-        "../scripts/report_region_gps.py"

@@ -199,7 +199,6 @@ def render_region_patients_report(
     meta: Mapping,
     settings: Mapping,
     threshold: int,
-    themes: str | None = None,
 ) -> None:
     cb = load_codebook(codebook)
     region = meta["region"]
@@ -234,7 +233,6 @@ def render_region_patients_report(
         "by_practice": by_practice,
         "distributions": distribution_items(cb, pd.read_parquet(distributions), region, None, None),
         "tests": test_rows(cb, pd.read_parquet(associations), region),
-        "themes": _themes(themes),
         "quality": quality,
         "comments": comments,
         "methods": methods_context(cb, settings, threshold),
@@ -242,18 +240,3 @@ def render_region_patients_report(
     }
     render_pdf("region_patients.html.j2", context, pdf, title=title)
 
-
-def _themes(path: str | None) -> dict | None:
-    if not path:
-        return None
-    frame = pd.read_parquet(path)
-    rows = [
-        {
-            "label": r.label,
-            "origin": "prédéfini" if r.origin == "predefined" else "émergent",
-            "n": fmt_int(r.n_interviews),
-            "excerpts": " / ".join(r.excerpts) if not isinstance(r.excerpts, str) else r.excerpts,
-        }
-        for r in frame.itertuples(index=False)
-    ]
-    return {"n_interviews": fmt_int(frame.attrs.get("n_interviews", len(frame))), "rows": rows}
