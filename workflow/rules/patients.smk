@@ -10,6 +10,8 @@ rule ingest_practice:
         ingested="results/{region}/patients/ingested/{practice}.parquet",
     log:
         "logs/{region}/patients/ingest/{practice}.log",
+    conda:
+        "../envs/assistmed.yaml"
     params:
         read_options=read_options,
         code=CODE,
@@ -26,6 +28,8 @@ rule clean_practice:
         rejects="results/{region}/patients/rejects/{practice}.parquet",
     log:
         "logs/{region}/patients/clean/{practice}.log",
+    conda:
+        "../envs/assistmed.yaml"
     params:
         extra_columns=lambda wc: {"region": wc.region, "practice": wc.practice},
         code=CODE,
@@ -43,6 +47,8 @@ rule analyse_practice:
         associations="results/{region}/patients/practices/{practice}/associations.parquet",
     log:
         "logs/{region}/patients/analyse/{practice}.log",
+    conda:
+        "../envs/assistmed.yaml"
     params:
         distributed=lambda wc: distributed(wc.region)[wc.practice],
         settings=config["analysis"],
@@ -68,6 +74,8 @@ rule pool_region:
         associations="results/{region}/patients/associations.parquet",
     log:
         "logs/{region}/patients/pool.log",
+    conda:
+        "../envs/assistmed.yaml"
     params:
         distributed=lambda wc: distributed(wc.region),
         settings=config["analysis"],

@@ -14,6 +14,8 @@ rule report_practice:
         pdf="results/{region}/reports/{practice}.pdf",
     log:
         "logs/{region}/reports/{practice}.log",
+    conda:
+        "../envs/assistmed.yaml"
     params:
         meta=lambda wc: report_meta(wc.region, wc.practice),
         settings=config["analysis"],
@@ -30,6 +32,8 @@ rule report_region_patients:
         pdf="results/{region}/reports/{region}-patients.pdf",
     log:
         "logs/{region}/reports/{region}-patients.log",
+    conda:
+        "../envs/assistmed.yaml"
     params:
         meta=lambda wc: report_meta(wc.region),
         settings=config["analysis"],
