@@ -1,0 +1,1 @@
+"""The patient strand: per-practice analyses and their pooling per region."""

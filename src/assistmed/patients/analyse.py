@@ -1,0 +1,153 @@
+"""Per-practice and pooled analyses of the patient questionnaire.
+
+Each scope (a practice, or a region pooling its practices) gets its indicators, every item's distribution
+and its association tests; the tests of one scope form one family for the multiple-testing correction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from assistmed.codebook import Codebook, load_codebook
+from assistmed.indicators import compute_indicators, indicator_series
+from assistmed.io import write_parquet
+from assistmed.stats.contingency import crosstab, test_association
+from assistmed.stats.multiple import adjust_pvalues
+
+log = logging.getLogger("assistmed.patients")
+
+DISTRIBUTION_COLUMNS = ["scope", "variable", "category", "n", "N", "prop"]
+ASSOCIATION_COLUMNS = ["scope", "var_a", "var_b", "test", "statistic", "dof", "p_value", "p_adjusted", "cramers_v", "n"]
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    confidence: float = 0.95
+    min_expected: float = 5.0
+    fisher_mc_tables: int = 100_000
+    seed: int = 20210101
+    p_adjust: str = "holm"
+
+    @classmethod
+    def from_config(cls, mapping: Mapping) -> AnalysisSettings:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in mapping.items() if k in names})
+
+
+def item_distributions(clean: pd.DataFrame, codebook: Codebook, *, scope: str) -> pd.DataFrame:
+    """Counts of every category (zeros included) of every coded item, and of every ticked box."""
+    rows = []
+    for v in codebook.variables:
+        if v.name not in clean or not (v.is_categorical or v.type == "checkbox"):
+            continue
+        answered = clean[v.name].dropna()
+        N = len(answered)
+        if v.is_categorical:
+            counts = answered.astype("object").value_counts()
+            categories = [(key, int(counts.get(key, 0))) for key in v.keys]
+        else:
+            categories = [("checked", int(answered.astype(bool).sum()))]
+        for category, n in categories:
+            rows.append([scope, v.name, category, n, N, n / N if N else float("nan")])
+    return pd.DataFrame(rows, columns=DISTRIBUTION_COLUMNS).astype({"n": "int64", "N": "int64"})
+
+
+def _series(clean: pd.DataFrame, codebook: Codebook, name: str) -> pd.Series:
+    if name in clean:
+        return clean[name]
+    return indicator_series(clean, codebook, codebook.indicator(name))
+
+
+def association_tests(
+    clean: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    scope: str,
+    pairs: Sequence[tuple[str, str]],
+    settings: AnalysisSettings,
+) -> pd.DataFrame:
+    """One row per testable pair; p_adjusted corrects within this scope's family of tests."""
+    rows = []
+    for var_a, var_b in pairs:
+        table = crosstab(_series(clean, codebook, var_a), _series(clean, codebook, var_b))
+        result = test_association(
+            table.to_numpy(), mc_tables=settings.fisher_mc_tables, seed=settings.seed,
+            min_expected=settings.min_expected,
+        )
+        if result.test == "none":
+            log.info("%s : %s × %s non testable (moins de deux modalités observées)", scope, var_a, var_b)
+            continue
+        rows.append([scope, var_a, var_b, result.test, result.statistic, result.dof, result.p_value,
+                     float("nan"), result.cramers_v, result.n])
+    frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS).astype({"dof": "int64", "n": "int64", "p_adjusted": "float64"})
+    if len(frame):
+        frame["p_adjusted"] = adjust_pvalues(frame["p_value"].to_numpy(), settings.p_adjust)
+    return frame
+
+
+def region_pairs(codebook: Codebook) -> list[tuple[str, str]]:
+    """The codebook's pairs, then practice × each indicator's variable (× the indicator for a group)."""
+    pairs = list(codebook.associations)
+    for ind in codebook.indicators:
+        if ind.kind == "response_rate":
+            continue
+        target = ind.variable if ind.group is None else ind.name
+        if ("practice", target) not in pairs:
+            pairs.append(("practice", target))
+    return pairs
+
+
+def analyse_practice(
+    clean: str | Path,
+    *,
+    indicators: str | Path,
+    distributions: str | Path,
+    associations: str | Path,
+    codebook: str | Path,
+    practice: str,
+    distributed: int,
+    settings: Mapping,
+) -> None:
+    cb = load_codebook(codebook)
+    options = AnalysisSettings.from_config(settings)
+    frame = pd.read_parquet(clean)
+    write_parquet(compute_indicators(frame, cb, scope=practice, distributed=distributed, confidence=options.confidence), indicators)
+    write_parquet(item_distributions(frame, cb, scope=practice), distributions)
+    write_parquet(association_tests(frame, cb, scope=practice, pairs=cb.associations, settings=options), associations)
+
+
+def pool_region(
+    clean: Sequence[str | Path],
+    practice_indicators: Sequence[str | Path],
+    practice_distributions: Sequence[str | Path],
+    practice_associations: Sequence[str | Path],
+    *,
+    codebook: str | Path,
+    indicators: str | Path,
+    distributions: str | Path,
+    associations: str | Path,
+    region: str,
+    distributed: Mapping[str, int],
+    settings: Mapping,
+) -> None:
+    """The region's tables: every practice's rows (config order), then the pooled region scope."""
+    cb = load_codebook(codebook)
+    options = AnalysisSettings.from_config(settings)
+    pooled = pd.concat([pd.read_parquet(p) for p in clean], ignore_index=True)
+    pooled["practice"] = pd.Categorical(pooled["practice"], categories=list(distributed))
+
+    def stack(paths: Sequence[str | Path], region_rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat([*(pd.read_parquet(p) for p in paths), region_rows], ignore_index=True)
+
+    region_indicators = compute_indicators(
+        pooled, cb, scope=region, distributed=sum(distributed.values()), confidence=options.confidence
+    )
+    write_parquet(stack(practice_indicators, region_indicators), indicators)
+    write_parquet(stack(practice_distributions, item_distributions(pooled, cb, scope=region)), distributions)
+    tests = association_tests(pooled, cb, scope=region, pairs=region_pairs(cb), settings=options)
+    write_parquet(stack(practice_associations, tests), associations)

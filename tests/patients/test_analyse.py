@@ -1,0 +1,113 @@
+"""Indicators, distributions and association tests of the patient strand on hand-built data."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assistmed.codebook import load_codebook
+from assistmed.indicators import INDICATOR_COLUMNS, compute_indicators, indicator_series
+from assistmed.patients.analyse import (
+    ASSOCIATION_COLUMNS,
+    AnalysisSettings,
+    association_tests,
+    item_distributions,
+    pool_region,
+)
+
+CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
+CB = load_codebook(CODEBOOK)
+
+
+def frame(**columns):
+    n = len(next(iter(columns.values())))
+    data = {}
+    for v in CB.variables:
+        if v.restricted or v.name == CB.id_variable:
+            continue
+        values = columns.get(v.name, [None] * n)
+        if v.is_categorical:
+            data[v.name] = pd.Categorical(values, categories=v.keys, ordered=v.ordered)
+        elif v.type == "checkbox":
+            data[v.name] = pd.array(values, dtype="boolean")
+        else:
+            data[v.name] = values
+    return pd.DataFrame(data)
+
+
+def test_an_indicator_counts_successes_among_those_who_answered_with_a_wilson_interval():
+    # 81 women of 263 who answered, 7 who did not: Newcombe (1998) Table I, 81/263 → 0.2553–0.3662.
+    sex = ["female"] * 81 + ["male"] * 182 + [None] * 7
+    result = compute_indicators(frame(sex=sex), CB, scope="cab", distributed=None, confidence=0.95)
+    assert list(result.columns) == INDICATOR_COLUMNS
+    row = result.set_index("indicator").loc["female"]
+    assert (row["n"], row["N"]) == (81, 263)
+    assert row["ci_low"] == pytest.approx(0.2553, abs=5e-5)
+    assert row["ci_high"] == pytest.approx(0.3662, abs=5e-5)
+
+
+def test_the_return_rate_uses_accepted_questionnaires_over_questionnaires_handed_out():
+    result = compute_indicators(frame(sex=["male"] * 26), CB, scope="cab", distributed=100, confidence=0.95)
+    row = result.set_index("indicator").loc["response_rate"]
+    assert (row["n"], row["N"], row["prop"]) == (26, 100, 0.26)
+
+
+def test_a_group_indicator_counts_the_none_box_as_failure_and_a_skipped_group_as_missing():
+    data = frame(
+        services_time=[True, False, None],
+        services_none=[False, True, None],
+    )
+    for name in ("services_vitals", "services_paperwork", "services_appointments", "services_prevention"):
+        data[name] = pd.array([False, False, None], dtype="boolean")
+    series = indicator_series(data, CB, CB.indicator("any_service"))
+    assert series.iloc[0] == True and series.iloc[1] == False and pd.isna(series.iloc[2])  # noqa: E712
+
+
+def test_distributions_list_every_category_including_empty_ones():
+    result = item_distributions(frame(contacts=["one", "one", "four_plus", None]), CB, scope="cab")
+    contacts = result[result["variable"] == "contacts"].set_index("category")
+    assert list(contacts.index) == ["one", "two_three", "four_plus"]
+    assert list(contacts["n"]) == [2, 0, 1] and set(contacts["N"]) == {3}
+
+
+def test_association_tables_leave_missing_answers_out_and_holm_adjusts_within_the_scope():
+    rng = np.random.default_rng(1)
+    contacts = list(rng.choice(["one", "two_three", "four_plus"], 200)) + [None] * 10
+    wait = list(rng.choice(["better", "same", "worse"], 200)) + ["better"] * 10
+    data = frame(contacts=contacts, evolution_wait=wait, evolution_quality=wait)
+    tests = association_tests(
+        data, CB, scope="cab", pairs=[("contacts", "evolution_wait"), ("contacts", "evolution_quality")],
+        settings=AnalysisSettings(),
+    )
+    assert list(tests.columns) == ASSOCIATION_COLUMNS
+    assert list(tests["n"]) == [200, 200]
+    # Holm with two equal p-values: both become min(1, 2p).
+    assert tests["p_adjusted"].tolist() == pytest.approx([min(1, 2 * p) for p in tests["p_value"]])
+
+
+def test_the_region_scope_is_the_analysis_of_all_practices_together(tmp_path):
+    paths = {}
+    for practice, sexes in {"a": ["female"] * 30 + ["male"] * 10, "b": ["female"] * 20 + ["male"] * 20}.items():
+        data = frame(sex=sexes)
+        data.insert(0, "practice", practice)
+        paths[practice] = tmp_path / f"{practice}.parquet"
+        data.to_parquet(paths[practice])
+        compute_indicators(data, CB, scope=practice, distributed=100, confidence=0.95).to_parquet(tmp_path / f"{practice}-i.parquet")
+        item_distributions(data, CB, scope=practice).to_parquet(tmp_path / f"{practice}-d.parquet")
+        association_tests(data, CB, scope=practice, pairs=[], settings=AnalysisSettings()).to_parquet(tmp_path / f"{practice}-a.parquet")
+    pool_region(
+        [paths["a"], paths["b"]],
+        [tmp_path / "a-i.parquet", tmp_path / "b-i.parquet"],
+        [tmp_path / "a-d.parquet", tmp_path / "b-d.parquet"],
+        [tmp_path / "a-a.parquet", tmp_path / "b-a.parquet"],
+        codebook=CODEBOOK, indicators=tmp_path / "i.parquet", distributions=tmp_path / "d.parquet",
+        associations=tmp_path / "as.parquet", region="reg", distributed={"a": 100, "b": 100}, settings={},
+    )
+    indicators = pd.read_parquet(tmp_path / "i.parquet")
+    assert list(dict.fromkeys(indicators["scope"])) == ["a", "b", "reg"]
+    female = indicators.set_index(["scope", "indicator"]).loc[("reg", "female")]
+    assert (female["n"], female["N"]) == (50, 80)
+    tests = pd.read_parquet(tmp_path / "as.parquet").set_index(["var_a", "var_b"])
+    assert tests.loc[("practice", "sex"), "test"] == "chi2"  # 30/10 vs 20/20: expected counts ≥ 5
+    assert tests.loc[("practice", "sex"), "n"] == 80
