@@ -189,7 +189,7 @@ def clean_table(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> CleanR
     )
     reject_positions = sorted(reasons)
     rejects = raw.iloc[reject_positions].reset_index(drop=True).copy()
-    rejects["reason"] = [reasons[p] for p in reject_positions]
+    rejects["reason"] = pd.Series([reasons[p] for p in reject_positions], dtype="object")
     cell_issues = pd.DataFrame(issues) if issues else _empty_issues()
     if len(raw) != len(clean) + len(rejects):
         raise AssertionError(f"{source}: {len(raw)} raw rows != {len(clean)} kept + {len(rejects)} rejected")
