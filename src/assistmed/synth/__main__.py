@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "example":
         for path in write_example(args.out, codebook, seed=args.seed):
             print(path)
+        # The second region of config/examples/two-regions.yaml.
+        for spec in write_region(args.out, codebook, region="bretagne", practices=4, returns=45, seed=args.seed + 1).values():
+            print(spec["file"])
         return
     practices = write_region(
         args.out, codebook, region=args.name, practices=args.practices, returns=args.returns, seed=args.seed
