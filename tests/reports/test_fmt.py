@@ -1,4 +1,4 @@
-from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.fmt import fmt_ci, fmt_date, fmt_decimal, fmt_int, fmt_p, fmt_percent
 
 NN = "\u202f"
 
@@ -20,3 +20,7 @@ def test_p_values_and_missing_values():
     assert fmt_p(0.0004) == "< 0,001"
     assert fmt_p(float("nan")) == "—"
     assert fmt_percent(None) == "—"
+
+
+def test_dates_read_day_month_year():
+    assert fmt_date("2021-01-04") == "04/01/2021"

@@ -60,7 +60,16 @@ def fmt_p(p) -> str:
     return fmt_decimal(p, 3)
 
 
+def fmt_date(iso) -> str:
+    """« 2021-01-04 » (config, Parquet) → « 04/01/2021 »."""
+    if _missing(iso):
+        return MISSING
+    year, month, day = str(iso)[:10].split("-")
+    return f"{day}/{month}/{year}"
+
+
 FILTERS = {
+    "fmt_date": fmt_date,
     "fmt_int": fmt_int,
     "fmt_decimal": fmt_decimal,
     "fmt_percent": fmt_percent,
