@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
 from assistmed.ingest import read_restricted
+from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
 from tests.workflow.conftest import planned_jobs
 
 pytestmark = pytest.mark.workflow
@@ -91,3 +93,14 @@ def test_no_contact_detail_reaches_any_output(example_run):
             data = path.read_bytes()
             leaked = [s for s in secrets if s.encode("utf-8") in data]
             assert not leaked, f"{path} holds {leaked}"
+
+
+def test_the_pooled_report_prints_the_figures_of_the_parquet_tables(example_run):
+    indicators = pd.read_parquet(example_run / "results" / REGION / "patients/indicators.parquet")
+    pooled = indicators[indicators["scope"] == REGION]
+    reader = PdfReader(example_run / "results" / REGION / f"reports/{REGION}-patients.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Données synthétiques" in text
+    for row in pooled.itertuples(index=False):
+        line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
+        assert line in text, row.indicator
