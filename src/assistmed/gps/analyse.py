@@ -1,0 +1,53 @@
+"""The GP strand's analysis step: clean responses → determinants, model and barriers tables (Parquet)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from assistmed.codebook import load_codebook
+from assistmed.gps.barriers import barriers as barrier_table
+from assistmed.gps.determinants import as_settings, candidate_variables
+from assistmed.gps.determinants import determinants as determinant_table
+from assistmed.gps.limesurvey import add_completion
+from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE, eligible_variables, fit_model
+from assistmed.io import write_parquet
+
+log = logging.getLogger("assistmed.gps")
+
+# Univariate p-value below which a determinant enters the multivariable model.
+MODEL_ENTRY_P = 0.05
+
+
+def analyse_gps(
+    clean_path: str | Path,
+    *,
+    determinants: str | Path,
+    model: str | Path,
+    barriers: str | Path,
+    codebook_path: str | Path,
+    settings: Mapping,
+) -> None:
+    """Write the determinants (candidates: the codebook's associations with has_assistant), the model on
+    those with p < 0.05, and the ranked barriers. `settings` is config `analysis` (confidence,
+    min_expected, fisher_mc_tables, seed, p_adjust, and optionally min_events_per_variable)."""
+    codebook = load_codebook(codebook_path)
+    options = as_settings(settings)
+    clean = add_completion(pd.read_parquet(clean_path), source=str(clean_path))
+    log.info(
+        "%s : %d réponses (%d complètes, %d partielles)",
+        clean_path, len(clean), int(clean["complete"].sum()), int((~clean["complete"]).sum()),
+    )
+    table = determinant_table(clean, codebook, candidates=candidate_variables(codebook), settings=options)
+    write_parquet(table, determinants)
+    fitted = fit_model(
+        clean, codebook, variables=eligible_variables(table, MODEL_ENTRY_P), confidence=options.confidence,
+        min_events_per_variable=float(settings.get("min_events_per_variable", DEFAULT_MIN_EVENTS_PER_VARIABLE)),
+    )
+    for message in fitted.loc[fitted["status"] != "estimated", "message"]:
+        log.warning("%s : %s", clean_path, message)
+    write_parquet(fitted, model)
+    write_parquet(barrier_table(clean, codebook, confidence=options.confidence), barriers)
