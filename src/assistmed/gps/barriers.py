@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from assistmed.codebook import Codebook
+from assistmed.codebook import Codebook, Variable
 from assistmed.gps.determinants import OUTCOME, WITH, WITHOUT
 from assistmed.stats.proportions import proportion
 
@@ -19,11 +19,11 @@ BARRIER_COLUMNS = ["barrier", "n", "N", "prop", "ci_low", "ci_high", "rank", "su
 SUBGROUPS = {"all": None, "with_assistant": WITH, "without_assistant": WITHOUT}
 
 
-def _cited(column: pd.Series) -> pd.Series:
+def _cited(column: pd.Series, variable: Variable) -> pd.Series:
     """True where the box is ticked or the text is filled."""
-    if column.dtype == object:
+    if variable.type == "text":
         return column.map(lambda text: isinstance(text, str) and bool(text.strip())).astype(bool)
-    return column.fillna(False).astype(bool)
+    return column.astype("boolean").fillna(False).astype(bool)
 
 
 def barriers(clean: pd.DataFrame, codebook: Codebook, *, confidence: float, group: str = "barriers") -> pd.DataFrame:
@@ -40,7 +40,7 @@ def barriers(clean: pd.DataFrame, codebook: Codebook, *, confidence: float, grou
         N = int(inside.sum())
         rows = []
         for v in members:
-            p = proportion(int((_cited(clean[v.name]) & inside).sum()), N, confidence)
+            p = proportion(int((_cited(clean[v.name], v) & inside).sum()), N, confidence)
             rows.append([v.name, p.n, p.N, p.prop, p.ci_low, p.ci_high, v.none_option])
         frame = pd.DataFrame(rows, columns=["barrier", "n", "N", "prop", "ci_low", "ci_high", "none"])
         ranked = ~frame["none"]
