@@ -25,7 +25,6 @@ import pandas as pd
 from assistmed.codebook import Codebook, load_codebook
 
 DEFAULT_CODEBOOK = "resources/codebooks/gps.yaml"
-LAST_PAGE = 5
 # Partial responses of the default example by the last page they submitted (5 + 4 + 6 + 4 = 19).
 PARTIAL_LASTPAGE = {1: 5, 2: 4, 3: 6, 4: 4}
 
@@ -164,13 +163,17 @@ def _dates(rng: np.random.Generator, n: int) -> list[datetime]:
     return sorted(out)
 
 
-def generate_gp_responses(*, seed: int, n_responses: int = 104, n_complete: int = 85) -> pd.DataFrame:
-    """One row per response, as codebook keys (None = blank), in the order LimeSurvey numbers them."""
+def generate_gp_responses(
+    codebook: Codebook, *, seed: int, n_responses: int = 104, n_complete: int = 85
+) -> pd.DataFrame:
+    """One row per response, as codebook keys (None = blank), in the order LimeSurvey numbers them; a
+    partial response is blank on every page (codebook `page`) after its `lastpage`."""
     if not 0 < n_complete <= n_responses:
         raise ValueError(f"need 0 < n_complete ≤ n_responses, got {n_complete} of {n_responses}")
     rng = np.random.default_rng(seed)
+    last_page = max(v.page for v in codebook.variables if v.page is not None)
     partial = _split(n_responses - n_complete, PARTIAL_LASTPAGE, sum(PARTIAL_LASTPAGE.values()))
-    lastpage = [LAST_PAGE] * n_complete + [page for page, k in partial.items() for _ in range(k)]
+    lastpage = [last_page] * n_complete + [page for page, k in partial.items() for _ in range(k)]
     reached_2 = sum(1 for p in lastpage if p >= 2)
     n_with = _split(reached_2, {"with": WITH, "without": WITHOUT}, WITH + WITHOUT)["with"]
 
@@ -185,9 +188,9 @@ def generate_gp_responses(*, seed: int, n_responses: int = 104, n_complete: int 
         rows.append({k: donor[k] for k in profile})
     frame = pd.DataFrame(rows)
     # Who stopped where: the page-1 leavers are the extra rows; the other partials are drawn among the rest.
-    pages = np.array([LAST_PAGE] * len(frame))
+    pages = np.array([last_page] * len(frame))
     pages[reached_2:] = 1
-    later_partials = [p for p in lastpage if p >= 2 and p < LAST_PAGE]
+    later_partials = [p for p in lastpage if p >= 2 and p < last_page]
     pages[rng.choice(reached_2, size=len(later_partials), replace=False)] = later_partials
     frame["lastpage"] = pages
     frame["department"] = rng.choice(list(DEPARTMENT_WEIGHTS), size=len(frame), p=list(DEPARTMENT_WEIGHTS.values()))
@@ -195,35 +198,23 @@ def generate_gp_responses(*, seed: int, n_responses: int = 104, n_complete: int 
     _assistant_page(frame, rng)
     _barrier_page(frame, rng)
     _last_page(frame, rng)
-    for name in frame.columns:
-        page = PAGES.get(name)
-        if page is not None:
-            frame[name] = frame[name].astype(object).where(frame["lastpage"] >= page, None)
+    for v in codebook.variables:
+        if v.page is not None and v.name in frame:
+            frame[v.name] = frame[v.name].astype(object).where(frame["lastpage"] >= v.page, None)
 
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     starts = _dates(rng, len(frame))
     duration = [timedelta(seconds=int(s)) for s in rng.integers(6 * 60, 25 * 60, size=len(frame))]
     frame["startdate"] = starts
     frame["datestamp"] = [
-        s + (d if p == LAST_PAGE else d * p / LAST_PAGE) for s, d, p in zip(starts, duration, frame["lastpage"])
+        s + (d if p == last_page else d * p / last_page) for s, d, p in zip(starts, duration, frame["lastpage"])
     ]
-    frame["submitdate"] = frame["datestamp"].where(frame["lastpage"] == LAST_PAGE, None)
+    frame["submitdate"] = frame["datestamp"].where(frame["lastpage"] == last_page, None)
     # LimeSurvey numbers responses as they start; deleted test responses leave gaps.
     frame["response_id"] = np.cumsum(1 + (rng.random(len(frame)) < 0.05).astype(int)) + 2
     frame["startlanguage"] = "fr"
     frame["response_seed"] = [str(s) for s in rng.integers(10**8, 2 * 10**9, size=len(frame))]
     return frame
-
-
-# Page of each generated variable (system columns have none); kept beside the generator so a partial
-# response is blanked exactly as the survey would leave it; the codebook's pages say the same.
-PAGES = {
-    "sex": 1, "age_group": 1, "years_in_practice": 1, "department": 1, "area": 1, "sector": 1,
-    "practice_size": 2, "msp": 2, "cpts": 2, "asalee": 2, "supervisor": 2, "has_assistant": 2,
-    "assistant_since": 3, "satisfaction": 3, "hire_intention": 3, **{t: 3 for t in TASKS},
-    **{b: 4 for b in [*BARRIER_TOTALS, "barrier_none", "barrier_other_text"]},
-    "comment": 5, "wants_results": 5, "contact_email": 5,
-}
 
 
 def _assistant_page(frame: pd.DataFrame, rng: np.random.Generator) -> None:
@@ -314,7 +305,8 @@ def write_gp_export(
 ) -> None:
     """Write a synthetic LimeSurvey export (UTF-8, `,`, every field quoted) of the GP survey."""
     codebook = load_codebook(codebook_path)
-    export = to_export(generate_gp_responses(seed=seed, n_responses=n_responses, n_complete=n_complete), codebook)
+    responses = generate_gp_responses(codebook, seed=seed, n_responses=n_responses, n_complete=n_complete)
+    export = to_export(responses, codebook)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(export.columns)
