@@ -13,6 +13,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/patients.smk"
+include: "workflow/rules/gps.smk"
 include: "workflow/rules/reports.smk"
 
 

@@ -33,6 +33,14 @@ def test_a_changed_practice_file_reruns_its_own_chain_and_the_pooled_steps_only(
     assert all(f"practice={practice}" in wc for _, wc in per_practice)
     rules = Counter(rule for rule, _ in jobs)
     assert rules["pool_region"] == 1
+    assert not {"ingest_gps", "clean_gps", "analyse_gps", "report_region_gps"} & set(rules)
+
+
+def test_a_changed_gp_export_reruns_only_the_gp_chain(example_copy):
+    export = example_copy / f"resources/example/{REGION}/gps/export.csv"
+    export.write_bytes(export.read_bytes() + b"\n")
+    rules = {rule for rule, _ in planned_jobs(example_copy)}
+    assert rules - {"all"} == {"ingest_gps", "clean_gps", "finalise_gps", "analyse_gps", "report_region_gps"}
 
 
 def test_a_touched_but_unchanged_file_reruns_nothing(example_copy):

@@ -41,6 +41,8 @@ def test_every_contract_file_is_produced(example_run):
             results / f"reports/{practice}.pdf",
         ]
     expected.append(results / f"reports/{REGION}-patients.pdf")
+    expected.append(results / f"reports/{REGION}-gps.pdf")
+    expected += [results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model", "barriers")]
     missing = [str(p.relative_to(example_run)) for p in expected if not p.is_file()]
     assert not missing
 
@@ -104,3 +106,13 @@ def test_the_pooled_report_prints_the_figures_of_the_parquet_tables(example_run)
     for row in pooled.itertuples(index=False):
         line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
         assert line in text, row.indicator
+
+
+def test_the_gp_example_reproduces_the_published_survey(example_run):
+    clean = pd.read_parquet(example_run / "results" / REGION / "gps/clean.parquet")
+    assert (len(clean), int(clean["complete"].sum())) == (104, 85)
+    tests = pd.read_parquet(example_run / "results" / REGION / "gps/determinants.parquet")
+    p = tests.groupby("variable")["p_value"].first()
+    assert p["msp"] < 0.01 and p["cpts"] < 0.01 and p["asalee"] < 0.05 and p["area"] < 0.05
+    text = "\n".join(page.extract_text() for page in PdfReader(example_run / "results" / REGION / f"reports/{REGION}-gps.pdf").pages)
+    assert "104 réponses analysées : 85 complètes et 19 partielles" in text

@@ -94,6 +94,10 @@ def practice_outputs(region, name):
     )
 
 
+def region_has(region, strand):
+    return strand in config["regions"][region]
+
+
 def all_outputs():
     targets = []
     for region in REGIONS:
@@ -113,6 +117,13 @@ def all_outputs():
             region=region,
             name=practices(region) + [f"{region}-patients"],
         )
+        if region_has(region, "gps"):
+            targets += expand(
+                "results/{region}/gps/{table}.parquet",
+                region=region,
+                table=["clean", "rejects", "determinants", "model", "barriers"],
+            )
+            targets.append(f"results/{region}/reports/{region}-gps.pdf")
     return targets
 
 

@@ -41,3 +41,26 @@ rule report_region_patients:
         code=CODE,
     script:
         "../scripts/report_region_patients.py"
+
+
+rule report_region_gps:
+    input:
+        clean="results/{region}/gps/clean.parquet",
+        rejects="results/{region}/gps/rejects.parquet",
+        determinants="results/{region}/gps/determinants.parquet",
+        model="results/{region}/gps/model.parquet",
+        barriers="results/{region}/gps/barriers.parquet",
+        raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
+        codebook=config["codebooks"]["gps"],
+    output:
+        pdf="results/{region}/reports/{region}-gps.pdf",
+    log:
+        "logs/{region}/reports/{region}-gps.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        meta=lambda wc: report_meta(wc.region, strand="gps"),
+        settings=config["analysis"],
+        code=CODE,
+    script:
+        "../scripts/report_region_gps.py"
