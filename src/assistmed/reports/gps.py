@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
+from assistmed.patients.analyse import item_distributions
+from assistmed.reports.charts import ranked_bars
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 from assistmed.reports.patients import TEST_NAMES, methods_context, provenance
 from assistmed.reports.render import render_pdf
@@ -59,6 +61,32 @@ def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
     return {"estimated": True, "rows": rows, "n": fmt_int(model["n"].iloc[0])}
 
 
+PROFILE = ("sex", "age_group", "years_in_practice", "area", "sector", "practice_size", "msp", "cpts", "asalee")
+
+
+def profile_items(codebook: Codebook, clean: pd.DataFrame) -> list[dict]:
+    """The respondents' profile: each item's distribution among those who answered it."""
+    table = item_distributions(clean, codebook, scope="all")
+    items = []
+    for name in PROFILE:
+        part = table[table["variable"] == name]
+        if not len(part):
+            continue
+        variable = codebook.variable(name)
+        rows = [
+            {"label": variable.label_for_key(r.category), "n": fmt_int(r.n), "pct": fmt_percent(r.prop)}
+            for r in part.itertuples(index=False)
+        ]
+        items.append({"label": variable.label_fr, "rows": rows, "N": fmt_int(part["N"].iloc[0])})
+    return items
+
+
+def barrier_chart(codebook: Codebook, barriers: pd.DataFrame) -> str:
+    ranked = barriers[(barriers["subgroup"] == "all") & barriers["rank"].notna()].sort_values("rank")
+    labels = [codebook.variable(b).label_fr.split(" : ", 1)[-1] for b in ranked["barrier"]]
+    return ranked_bars(labels, ranked["prop"].tolist(), ranked["ci_low"].tolist(), ranked["ci_high"].tolist())
+
+
 def barrier_rows(codebook: Codebook, barriers: pd.DataFrame) -> list[dict]:
     overall = barriers[barriers["subgroup"] == "all"]
     return [
@@ -88,6 +116,7 @@ def render_gps_report(
 ) -> None:
     cb = load_codebook(codebook)
     responses = pd.read_parquet(clean)
+    barrier_table = pd.read_parquet(barriers)
     answered = responses["has_assistant"].dropna()
     with_assistant = int((answered == "yes").sum())
     title = f"{cb.title_fr} — {meta['region_label']}"
@@ -107,7 +136,9 @@ def render_gps_report(
         },
         "determinants": determinant_rows(cb, pd.read_parquet(determinants)),
         "model": model_context(cb, pd.read_parquet(model)),
-        "barriers": barrier_rows(cb, pd.read_parquet(barriers)),
+        "profile": profile_items(cb, responses),
+        "barriers": barrier_rows(cb, barrier_table),
+        "barrier_chart": barrier_chart(cb, barrier_table),
         "methods": methods_context(cb, settings, None),
         "provenance": provenance([raw], cb, pd.DataFrame({"return_date": pd.to_datetime(list(dates))})),
     }
