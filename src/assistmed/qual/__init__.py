@@ -1,0 +1,1 @@
+"""Qualitative strand: who to call back for an interview, and the themes the interviews raised."""
