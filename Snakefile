@@ -11,9 +11,13 @@ configfile: "config/config.yaml"
 validate(config, "workflow/schemas/config.schema.yaml")
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/patients.smk"
 include: "workflow/rules/gps.smk"
+include: "workflow/rules/qual.smk"
 include: "workflow/rules/reports.smk"
 
 

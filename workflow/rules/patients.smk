@@ -59,11 +59,7 @@ rule analyse_practice:
 
 rule pool_region:
     input:
-        clean=lambda wc: expand(
-            "results/{region}/patients/clean/{practice}.parquet",
-            region=wc.region,
-            practice=practices(wc.region),
-        ),
+        clean=lambda wc: clean_files(wc.region),
         practice_indicators=lambda wc: practice_outputs(wc.region, "indicators"),
         practice_distributions=lambda wc: practice_outputs(wc.region, "distributions"),
         practice_associations=lambda wc: practice_outputs(wc.region, "associations"),

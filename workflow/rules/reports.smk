@@ -11,7 +11,13 @@ rule report_practice:
         raw=raw_file,
         codebook=config["codebooks"]["patients"],
     output:
-        pdf="results/{region}/reports/{practice}.pdf",
+        pdf=report(
+            "results/{region}/reports/{practice}.pdf",
+            caption="../report/practice_pdf.rst",
+            category="Rapports PDF",
+            subcategory="{region}",
+            labels={"Rapport": "cabinet", "Cabinet": "{practice}"},
+        ),
     log:
         "logs/{region}/reports/{practice}.log",
     conda:
@@ -29,7 +35,13 @@ rule report_region_patients:
     input:
         unpack(region_report_inputs),
     output:
-        pdf="results/{region}/reports/{region}-patients.pdf",
+        pdf=report(
+            "results/{region}/reports/{region}-patients.pdf",
+            caption="../report/region_patients_pdf.rst",
+            category="Rapports PDF",
+            subcategory="{region}",
+            labels={"Rapport": "patients, régional", "Cabinet": "tous"},
+        ),
     log:
         "logs/{region}/reports/{region}-patients.log",
     conda:
@@ -38,6 +50,7 @@ rule report_region_patients:
         meta=lambda wc: report_meta(wc.region),
         settings=config["analysis"],
         threshold=config["reports"]["small_count_threshold"],
+        interviews=config.get("interviews"),
         code=CODE,
     script:
         "../scripts/report_region_patients.py"
@@ -53,7 +66,13 @@ rule report_region_gps:
         raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
         codebook=config["codebooks"]["gps"],
     output:
-        pdf="results/{region}/reports/{region}-gps.pdf",
+        pdf=report(
+            "results/{region}/reports/{region}-gps.pdf",
+            caption="../report/region_gps_pdf.rst",
+            category="Rapports PDF",
+            subcategory="{region}",
+            labels={"Rapport": "médecins généralistes", "Cabinet": "—"},
+        ),
     log:
         "logs/{region}/reports/{region}-gps.log",
     conda:
@@ -64,3 +83,24 @@ rule report_region_gps:
         code=CODE,
     script:
         "../scripts/report_region_gps.py"
+
+
+rule export_table:
+    input:
+        table="results/{region}/{strand}/{table}.parquet",
+    output:
+        csv=report(
+            "results/{region}/tables/{strand}-{table}.csv",
+            caption="../report/table.rst",
+            category="Tableaux",
+            subcategory="{region}",
+            labels={"Volet": "{strand}", "Tableau": "{table}"},
+        ),
+    log:
+        "logs/{region}/tables/{strand}-{table}.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        code=CODE,
+    script:
+        "../scripts/export_table.py"

@@ -8,4 +8,5 @@ with to_log(snakemake.log[0]):
         meta=snakemake.params.meta,
         settings=snakemake.params.settings,
         threshold=snakemake.params.threshold,
+        interviews=snakemake.params.interviews,
     )

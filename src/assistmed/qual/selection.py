@@ -19,14 +19,12 @@ import pandas as pd
 from assistmed.codebook import Codebook, load_codebook, normalize_value
 from assistmed.indicators import indicator_series
 from assistmed.ingest import read_restricted
-from assistmed.io import atomic_path, write_parquet
+from assistmed.io import write_parquet, write_spreadsheet_csv
 
 log = logging.getLogger("assistmed.qual")
 
 CONSENT_VARIABLE = "interview_consent"
 CONSENT_YES = "yes"
-# A spreadsheet evaluates a cell whose text starts with one of these (formula or DDE injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SelectionError(ValueError):
@@ -41,8 +39,10 @@ class SelectionRule:
     min_negative: int
 
     @classmethod
-    def from_config(cls, spec: Mapping) -> SelectionRule:
+    def from_config(cls, spec: Mapping | SelectionRule) -> SelectionRule:
         """From the config's ``interviews`` mapping (``negative_answers``, ``min_negative``)."""
+        if isinstance(spec, SelectionRule):
+            return spec
         answers = {str(name): tuple(values) for name, values in spec["negative_answers"].items()}
         return cls(negative_answers=answers, min_negative=int(spec["min_negative"]))
 
@@ -148,25 +148,6 @@ def selection_summary(
     ).astype({"practice": "object", "n_selected": "int64"})
 
 
-def neutralise_cell(value: object) -> str:
-    """Text a spreadsheet shows but never evaluates: a leading apostrophe before a formula-like start.
-
-    Leading spaces are looked through, since some spreadsheets drop them before parsing. A phone number
-    « +33 6 … » becomes « '+33 6 … »: still readable, no longer a formula.
-    """
-    text = "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
-
-
-def write_spreadsheet_csv(frame: pd.DataFrame, output: str | Path) -> None:
-    """UTF-8 with BOM, `;`, CRLF, every cell (headers included) neutralised; written atomically."""
-    safe = pd.DataFrame(
-        {neutralise_cell(c): [neutralise_cell(v) for v in frame[c]] for c in frame.columns}, dtype="object"
-    )
-    with atomic_path(output) as tmp:
-        safe.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
-
-
 def _criteria_text(row_flags: pd.Series, row: pd.Series, codebook: Codebook) -> str:
     shown = []
     for name, negative in row_flags.items():
@@ -232,15 +213,17 @@ def write_candidates(
     output: str | Path,
     *,
     codebook_path: str | Path,
-    rule: SelectionRule,
+    rule: SelectionRule | Mapping,
     practice_labels: Mapping[str, str] | None = None,
 ) -> None:
     """Write the restricted call-back list (`results/{region}/restricted/interview_candidates.csv`).
 
     ``raw_files`` maps each practice to its raw data-entry file and read options (as for ingest). Only the
     files of practices with candidates are read. The log holds counts only, never a contact detail.
+    ``rule`` is a `SelectionRule` or the config's ``interviews`` mapping.
     """
     codebook = load_codebook(codebook_path)
+    rule = SelectionRule.from_config(rule)
     candidates = select_candidates(_read_clean(clean_paths), codebook, rule)
     contacts = {}
     for practice in dict.fromkeys(candidates["practice"].astype(str)):
@@ -258,11 +241,12 @@ def write_selection_summary(
     output: str | Path,
     *,
     codebook_path: str | Path,
-    rule: SelectionRule,
+    rule: SelectionRule | Mapping,
     practices: Sequence[str] | None = None,
 ) -> None:
     """Write the candidates per practice as Parquet (no contact detail), for the pooled report."""
     codebook = load_codebook(codebook_path)
+    rule = SelectionRule.from_config(rule)
     summary = selection_summary(_read_clean(clean_paths), codebook, rule, practices)
     log.info("%s : %d personnes retenues au total", output, int(summary["n_selected"].sum()))
     write_parquet(summary, output)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from assistmed.clean import CleanResult, clean_table
 from assistmed.codebook import Codebook, load_codebook, normalize_value
-from assistmed.ingest import map_headers, read_raw
+from assistmed.ingest import map_headers, protect_identifiers, read_raw
 from assistmed.io import write_parquet
 from assistmed.privacy import scrub_identifiers
 
@@ -69,8 +69,11 @@ def clean_grid(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> CleanRe
 
 
 def read_grid(path: str | Path, codebook: Codebook, **read_options) -> CleanResult:
-    """Read a grid file (CSV or .xlsx, detected as for questionnaires) and clean it."""
-    raw = map_headers(read_raw(path, **read_options), codebook, source=str(path))
+    """Read a grid file (CSV or .xlsx, detected as for questionnaires) and clean it.
+
+    Free text is scrubbed of identifiers on reading, as for questionnaires, so rejected rows hold none.
+    """
+    raw = protect_identifiers(map_headers(read_raw(path, **read_options), codebook, source=str(path)), codebook)
     return clean_grid(raw, codebook, source=str(path))
 
 

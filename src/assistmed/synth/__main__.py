@@ -12,10 +12,14 @@ from pathlib import Path
 import yaml
 
 from assistmed.codebook import load_codebook
+from assistmed.synth.gps import write_gp_export
+from assistmed.synth.interviews import SEED as INTERVIEW_SEED
+from assistmed.synth.interviews import write_interview_grid
 from assistmed.synth.patients import write_example, write_region
 
 DEFAULT_CODEBOOK = "resources/codebooks/patients.yaml"
 SEED = 20210104
+GP_SEED = 20231027
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,6 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "example":
         for path in write_example(args.out, codebook, seed=args.seed):
             print(path)
+        region = Path(args.out) / "pays-de-la-loire"
+        write_interview_grid(region / "interviews/grid.csv", seed=INTERVIEW_SEED)
+        write_gp_export(region / "gps/export.csv", seed=GP_SEED)
+        print(region / "interviews/grid.csv", region / "gps/export.csv", sep="\n")
         # The second region of config/examples/two-regions.yaml.
         for spec in write_region(args.out, codebook, region="bretagne", practices=4, returns=45, seed=args.seed + 1).values():
             print(spec["file"])
