@@ -39,8 +39,26 @@ def test_a_changed_practice_file_reruns_its_own_chain_and_the_pooled_steps_only(
 def test_a_changed_gp_export_reruns_only_the_gp_chain(example_copy):
     export = example_copy / f"resources/example/{REGION}/gps/export.csv"
     export.write_bytes(export.read_bytes() + b"\n")
-    rules = {rule for rule, _ in planned_jobs(example_copy)}
-    assert rules - {"all"} == {"ingest_gps", "clean_gps", "finalise_gps", "analyse_gps", "report_region_gps"}
+    jobs = planned_jobs(example_copy)
+    rules = {rule for rule, _ in jobs}
+    assert rules - {"all"} == {"ingest_gps", "clean_gps", "finalise_gps", "analyse_gps", "report_region_gps", "export_table"}
+    assert all("strand=gps" in wc for rule, wc in jobs if rule == "export_table")
+
+
+def test_a_changed_interview_grid_reruns_the_theme_summary_and_the_pooled_report_only(example_copy):
+    grid = example_copy / f"resources/example/{REGION}/interviews/grid.csv"
+    grid.write_bytes(grid.read_bytes() + b"E10;vendee-a;1042;INFO;P;Un nouvel entretien\r\n")
+    jobs = planned_jobs(example_copy)
+    assert {rule for rule, _ in jobs} - {"all"} == {"summarise_themes", "export_table", "report_region_patients"}
+
+
+def test_a_changed_selection_rule_reruns_the_selection_and_the_pooled_report_only(example_copy):
+    def change(config):
+        config["interviews"]["min_negative"] = 3
+
+    edit_config(example_copy, change)
+    rules = {r for r, _ in planned_jobs(example_copy)}
+    assert rules - {"all"} == {"select_interviews", "count_interview_candidates", "report_region_patients"}
 
 
 def test_a_touched_but_unchanged_file_reruns_nothing(example_copy):

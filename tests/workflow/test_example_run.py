@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from assistmed.codebook import load_codebook
 from assistmed.ingest import read_restricted
 from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
-from tests.workflow.conftest import planned_jobs
+from tests.workflow.conftest import planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -145,3 +145,13 @@ def test_the_gp_example_reproduces_the_published_survey(example_run):
     assert p["msp"] < 0.01 and p["cpts"] < 0.01 and p["asalee"] < 0.05 and p["area"] < 0.05
     text = "\n".join(page.extract_text() for page in PdfReader(example_run / "results" / REGION / f"reports/{REGION}-gps.pdf").pages)
     assert "104 réponses analysées : 85 complètes et 19 partielles" in text
+
+
+def test_the_snakemake_report_holds_every_pdf_and_the_main_tables_with_captions(example_copy):
+    snakemake(example_copy, "--report", "report.html")
+    html = (example_copy / "report.html").read_text(encoding="utf-8")
+    for name in [f"{p}.pdf" for p in practices(example_copy)] + [f"{REGION}-patients.pdf", f"{REGION}-gps.pdf"]:
+        assert name in html, name
+    for table in ("patients-indicators.csv", "patients-associations.csv", "gps-determinants.csv", "qual-themes.csv"):
+        assert table in html, table
+    assert "Rapport PDF du cabinet" in html and "Thèmes des entretiens" in html
