@@ -137,7 +137,9 @@ def clean_table(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> CleanR
             if normalize_value(row[v.name]) not in codebook.missing_codes_for(v)
             and not (v.type == "checkbox" and normalize_value(row[v.name]) in unchecked_text)
         ]
-        if not ident or normalize_value(ident) in codebook.missing_codes_for(codebook.variable(codebook.id_variable)):
+        if not ident and not any(str(cell).strip() for cell in row.drop("source_row")):
+            reasons[position] = "ligne vide"
+        elif not ident or normalize_value(ident) in codebook.missing_codes_for(codebook.variable(codebook.id_variable)):
             reasons[position] = "numéro de questionnaire absent"
         elif ident in first_seen:
             earlier_row, earlier_answers = first_seen[ident]

@@ -21,6 +21,7 @@ ROWS = [
     "102;12/01/2021;2;3;4;3,5;2;1;x;;;;;;;;;;X;1;1;1;;1;;;",
     ";12/01/2021;2;3;4;3,5;2;1;;;;;;;;;;;;1;1;1;;;;;",
     "104;;;;;;;;;;;;;;;;;;;;;;;;;;",
+    ";;;;;;;;;;;;;;;;;;;;;;;;;;",
     "105;01/03/2021;1;2;1;;1;3;;;;;;;1;;;;;3;3;4;;2;;;",
 ]
 
@@ -40,11 +41,12 @@ def cleaned(tmp_path):
 def test_raw_rows_equal_kept_plus_rejected_and_rejects_keep_their_cells_and_a_reason(cleaned):
     clean = pd.read_parquet(cleaned / "clean.parquet")
     rejects = pd.read_parquet(cleaned / "rejects.parquet").set_index("source_row")
-    assert list(clean["source_row"]) == [2, 3, 7]
+    assert list(clean["source_row"]) == [2, 3, 8]
     assert len(clean) + len(rejects) == len(ROWS)
     assert rejects.loc[4, "reason"] == "numéro de questionnaire 102 déjà saisi ligne 3"
     assert rejects.loc[5, "reason"] == "numéro de questionnaire absent"
     assert rejects.loc[6, "reason"] == "ligne sans aucune réponse"
+    assert rejects.loc[7, "reason"] == "ligne vide"  # a blank row between entries is counted, not lost
     assert rejects.loc[4, "distance_km"] == "3,5"
 
 
