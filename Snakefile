@@ -15,6 +15,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/patients.smk"
 include: "workflow/rules/gps.smk"
 include: "workflow/rules/reports.smk"
+include: "workflow/rules/national.smk"
 
 
 rule all:

@@ -6,6 +6,13 @@ from pathlib import Path
 import assistmed
 
 REGIONS = list(config["regions"])
+if "national" in REGIONS:
+    raise ValueError(
+        "config : « national » est réservé à la portée nationale (results/national/) ; "
+        "renommez la région regions.national / 'national' is reserved for the national scope: rename that region"
+    )
+# With several regions, the national scope pools them all and compares them (results/national/).
+NATIONAL = len(REGIONS) > 1
 
 
 def practices(region):
@@ -124,6 +131,8 @@ def all_outputs():
                 table=["clean", "rejects", "determinants", "model", "barriers"],
             )
             targets.append(f"results/{region}/reports/{region}-gps.pdf")
+    if NATIONAL:
+        targets += national_outputs()
     return targets
 
 
@@ -164,4 +173,52 @@ def region_report_inputs(wildcards):
         ),
         "raw": [spec["path"] for spec in raw_read_options(region).values()],
         "codebook": config["codebooks"]["patients"],
+    }
+
+
+def national_outputs():
+    return [
+        "results/national/patients/indicators.parquet",
+        "results/national/patients/associations.parquet",
+        "results/national/reports/national.pdf",
+    ]
+
+
+def national_inputs(wildcards):
+    """Every practice's clean table and each region's pooled tables, in config order."""
+    return {
+        "clean": [
+            f"results/{region}/patients/clean/{practice}.parquet"
+            for region in REGIONS
+            for practice in practices(region)
+        ],
+        "region_indicators": expand(
+            "results/{region}/patients/indicators.parquet", region=REGIONS
+        ),
+        "region_associations": expand(
+            "results/{region}/patients/associations.parquet", region=REGIONS
+        ),
+        "codebook": config["codebooks"]["patients"],
+    }
+
+
+def national_report_meta():
+    """The national report's cover: the study, every region's label, the span of their periods."""
+    periods = [
+        spec["patients"]["period"]
+        for spec in config["regions"].values()
+        if spec["patients"].get("period")
+    ]
+    return {
+        "study_title": config["study"]["title"],
+        "synthetic": config["study"]["synthetic"],
+        "region_labels": {r: config["regions"][r]["label"] for r in REGIONS},
+        "period": (
+            {
+                "start": min(p["start"] for p in periods),
+                "end": max(p["end"] for p in periods),
+            }
+            if periods
+            else None
+        ),
     }

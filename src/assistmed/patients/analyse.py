@@ -181,5 +181,7 @@ def pool_region(
     )
     write_parquet(stack(practice_indicators, region_indicators), indicators)
     write_parquet(stack(practice_distributions, item_distributions(pooled, cb, scope=region)), distributions)
-    tests = association_tests(pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice")
+    tests = association_tests(
+        pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice"
+    )
     write_parquet(stack(practice_associations, tests), associations)
