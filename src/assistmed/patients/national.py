@@ -14,7 +14,7 @@ import pandas as pd
 
 from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
-from assistmed.io import write_parquet
+from assistmed.io import read_parquet_stack, write_parquet
 from assistmed.patients.analyse import AnalysisSettings, association_tests, region_pairs
 
 NATIONAL = "national"
@@ -50,7 +50,7 @@ def pool_national(
     stratified by practice (patients are clustered in practices, themselves nested in regions)."""
     cb = load_codebook(codebook)
     options = AnalysisSettings.from_config(settings)
-    pooled = pd.concat([pd.read_parquet(p) for p in clean], ignore_index=True)
+    pooled = read_parquet_stack(clean)
     pooled["region"] = pd.Categorical(pooled["region"], categories=list(regions))
     national_indicators = compute_indicators(
         pooled, cb, scope=NATIONAL, distributed=distributed, confidence=options.confidence

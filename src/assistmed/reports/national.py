@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
+from assistmed.io import read_parquet_stack
 from assistmed.patients.national import NATIONAL
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.patients import (
@@ -86,7 +87,7 @@ def render_national_report(
     ind, assoc = pd.read_parquet(indicators), pd.read_parquet(associations)
     scopes = {**meta["region_labels"], NATIONAL: "National"}
     # Only the return dates are needed (for « Données arrêtées au »): one column of each practice's table.
-    dates = pd.concat([pd.read_parquet(p, columns=["return_date"]) for p in clean], ignore_index=True)
+    dates = read_parquet_stack(clean, columns=["return_date"])
     title = f"{cb.title_fr} — {NATIONAL_LABEL}"
     context = {
         "title": title,
