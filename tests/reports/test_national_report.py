@@ -68,4 +68,7 @@ def test_pooled_tests_show_the_stratified_test_or_a_dash_when_not_computed(repor
     assert "CMH généralisé 0,046" in report_text
     assert "500 0,200 0,600 0,10 — —" in report_text
     assert "0,777" not in report_text  # a region's own pooled rows belong to its regional report
-    assert "Données arrêtées au 15/06/2021" in report_text
+
+
+def test_provenance_dates_the_data_by_the_last_return_of_any_practice(report_text):
+    assert "15/06/2021" in report_text  # « Données arrêtées au »
