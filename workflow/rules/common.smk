@@ -4,15 +4,16 @@ import re
 from pathlib import Path
 
 import assistmed
+from assistmed.patients import NATIONAL
 
 REGIONS = list(config["regions"])
-if "national" in REGIONS:
+if NATIONAL in REGIONS:
     raise ValueError(
         "config : « national » est réservé à la portée nationale (results/national/) ; "
         "renommez la région regions.national / 'national' is reserved for the national scope: rename that region"
     )
 # With several regions, the national scope pools them all and compares them (results/national/).
-NATIONAL = len(REGIONS) > 1
+POOL_NATIONALLY = len(REGIONS) > 1
 
 
 def practices(region):
@@ -131,7 +132,7 @@ def all_outputs():
                 table=["clean", "rejects", "determinants", "model", "barriers"],
             )
             targets.append(f"results/{region}/reports/{region}-gps.pdf")
-    if NATIONAL:
+    if POOL_NATIONALLY:
         targets += national_outputs()
     return targets
 

@@ -15,9 +15,8 @@ import pandas as pd
 from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
 from assistmed.io import read_parquet_stack, write_parquet
+from assistmed.patients import NATIONAL
 from assistmed.patients.analyse import AnalysisSettings, association_tests, region_pairs
-
-NATIONAL = "national"
 
 
 def _region_rows(paths: Sequence[str | Path], regions: Sequence[str]) -> list[pd.DataFrame]:

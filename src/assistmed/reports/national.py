@@ -9,7 +9,7 @@ import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
 from assistmed.io import read_parquet_stack
-from assistmed.patients.national import NATIONAL
+from assistmed.patients import NATIONAL
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.patients import (
     TEST_NAMES,
