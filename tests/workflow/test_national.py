@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 import yaml
@@ -81,3 +83,15 @@ def test_the_national_report_shows_the_regions_side_by_side(two_regions_run):
 
 def test_nothing_is_left_to_do_after_a_two_region_run(two_regions_run):
     assert planned_jobs(two_regions_run, *TWO_REGIONS) == []
+
+
+def test_a_changed_practice_reruns_its_region_and_the_national_steps_only(two_regions_run, tmp_path):
+    workdir = tmp_path / "project"
+    shutil.copytree(two_regions_run, workdir, symlinks=True)
+    raw = workdir / "resources/example/bretagne/patients/bretagne-0002.csv"
+    raw.write_bytes(raw.read_bytes() + b"\r\n")
+    jobs = planned_jobs(workdir, *TWO_REGIONS)
+    rules = {rule for rule, _ in jobs}
+    assert NATIONAL_RULES <= rules
+    assert [wc for rule, wc in jobs if rule == "pool_region"] == ["region=bretagne"]
+    assert not any("pays-de-la-loire" in wc for _, wc in jobs)
