@@ -70,8 +70,8 @@ def _series(clean: pd.DataFrame, codebook: Codebook, name: str) -> pd.Series:
 
 def stratified_tables(a: pd.Series, b: pd.Series, strata: pd.Series, table: pd.DataFrame) -> np.ndarray:
     """Counts of `table` (the crosstab of a and b) split by stratum: a K×r×c array with the rows and
-    columns of `table`, one layer per stratum in order of appearance. Built in one pass over the
-    respondents (no per-stratum crosstab), so that a thousand practices stay cheap."""
+    columns of `table`, one layer per stratum. Built in one pass over the respondents (no per-stratum
+    crosstab), so that a thousand practices stay cheap."""
     both = a.notna() & b.notna() & strata.notna()
     layer, _ = pd.factorize(strata[both])
     rows = pd.Index(list(table.index)).get_indexer(a[both].astype(object))
