@@ -19,6 +19,7 @@ include: "workflow/rules/patients.smk"
 include: "workflow/rules/gps.smk"
 include: "workflow/rules/qual.smk"
 include: "workflow/rules/reports.smk"
+include: "workflow/rules/national.smk"
 
 
 rule all:

@@ -111,3 +111,40 @@ def test_the_region_scope_is_the_analysis_of_all_practices_together(tmp_path):
     tests = pd.read_parquet(tmp_path / "as.parquet").set_index(["var_a", "var_b"])
     assert tests.loc[("practice", "sex"), "test"] == "chi2"  # 30/10 vs 20/20: expected counts ≥ 5
     assert tests.loc[("practice", "sex"), "n"] == 80
+
+
+def two_practices_from_strata(strata):
+    """Respondents whose sex × opinion (very / rather favourable) counts are the given 2×2 strata."""
+    parts = []
+    for practice, table in strata.items():
+        sex, opinion = [], []
+        for i, s in enumerate(["male", "female"]):
+            for j, o in enumerate(["very_favourable", "rather_favourable"]):
+                sex += [s] * table[i][j]
+                opinion += [o] * table[i][j]
+        part = frame(sex=sex, overall_opinion=opinion)
+        part.insert(0, "practice", practice)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_pooled_tests_get_a_cmh_sensitivity_test_stratified_by_practice():
+    # Strata [[2,1],[1,2]] and [[3,1],[1,3]]: CMH = 2.25 / (0.45 + 4/7) = 15.75/7.15 by hand (1 df).
+    from scipy.special import chdtrc
+
+    data = two_practices_from_strata({"a": [[2, 1], [1, 2]], "b": [[3, 1], [1, 3]]})
+    tests = association_tests(
+        data, CB, scope="reg", pairs=[("sex", "overall_opinion"), ("practice", "sex")],
+        settings=AnalysisSettings(), strata="practice",
+    ).set_index(["var_a", "var_b"])
+    assert tests.loc[("sex", "overall_opinion"), "stratified_test"] == "cmh"
+    assert tests.loc[("sex", "overall_opinion"), "p_stratified"] == pytest.approx(chdtrc(1, 15.75 / 7.15), rel=1e-10)
+    # The practice comparison is constant within each practice: nothing to stratify.
+    assert tests.loc[("practice", "sex"), "stratified_test"] == ""
+    assert np.isnan(tests.loc[("practice", "sex"), "p_stratified"])
+
+
+def test_practice_scope_tests_have_no_stratified_test():
+    data = two_practices_from_strata({"a": [[2, 1], [1, 2]]})
+    tests = association_tests(data, CB, scope="a", pairs=[("sex", "overall_opinion")], settings=AnalysisSettings())
+    assert tests["stratified_test"].tolist() == [""] and tests["p_stratified"].isna().all()

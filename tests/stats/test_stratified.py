@@ -7,7 +7,7 @@ import pytest
 from scipy.special import chdtrc
 
 from assistmed.stats.contingency import pearson_chi2
-from assistmed.stats.stratified import cmh_test, generalized_cmh
+from assistmed.stats.stratified import cmh_test, generalized_cmh, stratified_association
 
 # Stratum 1 [[2,1],[1,2]]: N = 6, E(a) = 3·3/6 = 1.5, Var(a) = 3·3·3·3/(6²·5) = 0.45.
 # Stratum 2 [[3,1],[1,3]]: N = 8, E(a) = 4·4/8 = 2, Var(a) = 4·4·4·4/(8²·7) = 4/7.
@@ -56,3 +56,25 @@ def test_generalized_cmh_drops_categories_absent_from_every_stratum():
 def test_generalized_cmh_refuses_strata_of_different_shapes():
     with pytest.raises(ValueError, match="same shape"):
         generalized_cmh([np.ones((2, 2), dtype=int), np.ones((2, 3), dtype=int)])
+
+
+def test_stratified_association_picks_cmh_for_2x2_and_drops_strata_where_a_variable_is_constant():
+    constant = np.array([[4, 2], [0, 0]])  # one row level only: no variance, dropped
+    assert stratified_association(np.array(STRATA)) == pytest.approx(("cmh", chdtrc(1, CMH_BY_HAND)))
+    assert stratified_association(np.array([*STRATA, constant])) == pytest.approx(("cmh", chdtrc(1, CMH_BY_HAND)))
+
+
+def test_stratified_association_uses_the_general_statistic_beyond_2x2():
+    # One informative 2×3 stratum: X² = 2 (expected 2 everywhere), Q = X²·11/12 on 2 df, p = exp(−Q/2).
+    informative = np.array([[3, 1, 2], [1, 3, 2]])
+    constant = np.array([[0, 0, 0], [5, 1, 1]])
+    test, p = stratified_association(np.array([informative, constant]))
+    assert test == "gcmh"
+    assert p == pytest.approx(math.exp(-11 / 12), rel=1e-10)
+
+
+def test_stratified_association_is_not_computed_when_no_stratum_varies_in_both_variables():
+    # A practice × item table stratified by practice: every stratum holds one practice.
+    nested = np.array([[[3, 2], [0, 0]], [[0, 0], [1, 4]]])
+    test, p = stratified_association(nested)
+    assert test == "" and math.isnan(p)

@@ -4,8 +4,16 @@ import re
 from pathlib import Path
 
 import assistmed
+from assistmed.patients import NATIONAL
 
 REGIONS = list(config["regions"])
+if NATIONAL in REGIONS:
+    raise ValueError(
+        "config : « national » est réservé à la portée nationale (results/national/) ; "
+        "renommez la région regions.national / 'national' is reserved for the national scope: rename that region"
+    )
+# With several regions, the national scope pools them all and compares them (results/national/).
+POOL_NATIONALLY = len(REGIONS) > 1
 
 
 def practices(region):
@@ -182,6 +190,8 @@ def all_outputs():
                 table=["clean", "rejects", "determinants", "model", "barriers"],
             )
             targets.append(f"results/{region}/reports/{region}-gps.pdf")
+    if POOL_NATIONALLY:
+        targets += national_outputs()
     return targets
 
 
@@ -223,3 +233,47 @@ def region_report_inputs(wildcards):
         inputs["themes"] = f"results/{region}/qual/themes.parquet"
         inputs["interviews_codebook"] = config["codebooks"]["interviews"]
     return inputs
+
+
+def national_outputs():
+    return [
+        "results/national/patients/indicators.parquet",
+        "results/national/patients/associations.parquet",
+        "results/national/reports/national.pdf",
+    ]
+
+
+def national_inputs(wildcards):
+    """Every practice's clean table and each region's pooled tables, in config order."""
+    return {
+        "clean": [path for region in REGIONS for path in clean_files(region)],
+        "region_indicators": expand(
+            "results/{region}/patients/indicators.parquet", region=REGIONS
+        ),
+        "region_associations": expand(
+            "results/{region}/patients/associations.parquet", region=REGIONS
+        ),
+        "codebook": config["codebooks"]["patients"],
+    }
+
+
+def national_report_meta():
+    """The national report's cover: the study, every region's label, the span of their periods."""
+    periods = [
+        spec["patients"]["period"]
+        for spec in config["regions"].values()
+        if spec["patients"].get("period")
+    ]
+    return {
+        "study_title": config["study"]["title"],
+        "synthetic": config["study"]["synthetic"],
+        "region_labels": {r: config["regions"][r]["label"] for r in REGIONS},
+        "period": (
+            {
+                "start": min(p["start"] for p in periods),
+                "end": max(p["end"] for p in periods),
+            }
+            if periods
+            else None
+        ),
+    }

@@ -1,1 +1,4 @@
-"""The patient strand: per-practice analyses and their pooling per region."""
+"""The patient strand: per-practice analyses, their pooling per region and, with several regions, nationally."""
+
+# Scope id of the national pooling (also its folder under results/): no region may take it.
+NATIONAL = "national"

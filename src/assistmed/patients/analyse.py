@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
@@ -18,11 +19,15 @@ from assistmed.indicators import compute_indicators, indicator_series
 from assistmed.io import write_parquet
 from assistmed.stats.contingency import crosstab, test_association
 from assistmed.stats.multiple import adjust_pvalues
+from assistmed.stats.stratified import stratified_association
 
 log = logging.getLogger("assistmed.patients")
 
 DISTRIBUTION_COLUMNS = ["scope", "variable", "category", "n", "N", "prop"]
-ASSOCIATION_COLUMNS = ["scope", "var_a", "var_b", "test", "statistic", "dof", "p_value", "p_adjusted", "cramers_v", "n"]
+ASSOCIATION_COLUMNS = [
+    "scope", "var_a", "var_b", "test", "statistic", "dof", "p_value", "p_adjusted", "cramers_v", "n",
+    "stratified_test", "p_stratified",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,19 @@ def _series(clean: pd.DataFrame, codebook: Codebook, name: str) -> pd.Series:
     return indicator_series(clean, codebook, codebook.indicator(name))
 
 
+def stratified_tables(a: pd.Series, b: pd.Series, strata: pd.Series, table: pd.DataFrame) -> np.ndarray:
+    """Counts of `table` (the crosstab of a and b) split by stratum: a K×r×c array with the rows and
+    columns of `table`, one layer per stratum. Built in one pass over the respondents (no per-stratum
+    crosstab), so that a thousand practices stay cheap."""
+    both = a.notna() & b.notna() & strata.notna()
+    layer, _ = pd.factorize(strata[both])
+    rows = pd.Index(list(table.index)).get_indexer(a[both].astype(object))
+    cols = pd.Index(list(table.columns)).get_indexer(b[both].astype(object))
+    counts = np.zeros((layer.max() + 1 if len(layer) else 0, len(table.index), len(table.columns)), dtype=np.int64)
+    np.add.at(counts, (layer, rows, cols), 1)
+    return counts
+
+
 def association_tests(
     clean: pd.DataFrame,
     codebook: Codebook,
@@ -70,11 +88,19 @@ def association_tests(
     scope: str,
     pairs: Sequence[tuple[str, str]],
     settings: AnalysisSettings,
+    strata: str | None = None,
 ) -> pd.DataFrame:
-    """One row per testable pair; p_adjusted corrects within this scope's family of tests."""
+    """One row per testable pair; p_adjusted corrects within this scope's family of tests.
+
+    With `strata` (a column of `clean`, e.g. "practice"), each pair also gets a sensitivity test that
+    respects the clustering of respondents within strata (stratified_association: "cmh" or "gcmh", and
+    its p-value, not adjusted); a pair whose variable is constant within every stratum (the stratum
+    itself, or a region at national scope where practices are nested in regions) gets "" and NaN, as does
+    every pair when `strata` is None."""
     rows = []
     for var_a, var_b in pairs:
-        table = crosstab(_series(clean, codebook, var_a), _series(clean, codebook, var_b))
+        a, b = _series(clean, codebook, var_a), _series(clean, codebook, var_b)
+        table = crosstab(a, b)
         result = test_association(
             table.to_numpy(), mc_tables=settings.fisher_mc_tables, seed=settings.seed,
             min_expected=settings.min_expected,
@@ -82,23 +108,29 @@ def association_tests(
         if result.test == "none":
             log.info("%s : %s × %s non testable (moins de deux modalités observées)", scope, var_a, var_b)
             continue
+        stratified_test, p_stratified = (
+            stratified_association(stratified_tables(a, b, clean[strata], table)) if strata else ("", float("nan"))
+        )
         rows.append([scope, var_a, var_b, result.test, result.statistic, result.dof, result.p_value,
-                     float("nan"), result.cramers_v, result.n])
-    frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS).astype({"dof": "int64", "n": "int64", "p_adjusted": "float64"})
+                     float("nan"), result.cramers_v, result.n, stratified_test, p_stratified])
+    frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS).astype(
+        {"dof": "int64", "n": "int64", "p_adjusted": "float64", "stratified_test": "str", "p_stratified": "float64"}
+    )
     if len(frame):
         frame["p_adjusted"] = adjust_pvalues(frame["p_value"].to_numpy(), settings.p_adjust)
     return frame
 
 
-def region_pairs(codebook: Codebook) -> list[tuple[str, str]]:
-    """The codebook's pairs, then practice × each indicator's variable (× the indicator for a group)."""
+def region_pairs(codebook: Codebook, by: str = "practice") -> list[tuple[str, str]]:
+    """The codebook's pairs, then `by` (practice, or region at national scope) × each indicator's variable
+    (× the indicator for a group)."""
     pairs = list(codebook.associations)
     for ind in codebook.indicators:
         if ind.kind == "response_rate":
             continue
         target = ind.variable if ind.group is None else ind.name
-        if ("practice", target) not in pairs:
-            pairs.append(("practice", target))
+        if (by, target) not in pairs:
+            pairs.append((by, target))
     return pairs
 
 
@@ -149,5 +181,7 @@ def pool_region(
     )
     write_parquet(stack(practice_indicators, region_indicators), indicators)
     write_parquet(stack(practice_distributions, item_distributions(pooled, cb, scope=region)), distributions)
-    tests = association_tests(pooled, cb, scope=region, pairs=region_pairs(cb), settings=options)
+    tests = association_tests(
+        pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice"
+    )
     write_parquet(stack(practice_associations, tests), associations)

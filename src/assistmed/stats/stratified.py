@@ -65,3 +65,23 @@ def generalized_cmh(tables: Sequence[np.ndarray]) -> tuple[float, int, float]:
         return (math.nan, 0, math.nan)
     statistic = float(deviation @ np.linalg.pinv(covariance) @ deviation)
     return (statistic, dof, float(chdtrc(dof, statistic)))
+
+
+def stratified_association(tables: np.ndarray) -> tuple[str, float]:
+    """Association test over K strata given as a K×r×c array of counts (same levels in every stratum): the
+    CMH test ('cmh') when the table is 2×2, the general association statistic ('gcmh') when larger.
+    A stratum in which either variable takes a single level has no variance and is dropped (it adds
+    nothing to either statistic); with no stratum left, or a pooled table with fewer than two rows or
+    columns, no test is computed: ('', nan)."""
+    counts = np.asarray(tables, dtype=np.int64)
+    if counts.ndim != 3:
+        raise ValueError(f"stratified test: expected K×r×c counts, got shape {counts.shape}")
+    rows_used = (counts.sum(axis=2) > 0).sum(axis=1)
+    cols_used = (counts.sum(axis=1) > 0).sum(axis=1)
+    counts = counts[(rows_used >= 2) & (cols_used >= 2)]
+    if len(counts) == 0 or min(counts.shape[1:]) < 2:
+        return ("", math.nan)
+    if counts.shape[1:] == (2, 2):
+        return ("cmh", cmh_test(list(counts))[1])
+    statistic, _, p_value = generalized_cmh(list(counts))
+    return ("gcmh", p_value) if not math.isnan(statistic) else ("", math.nan)

@@ -1,0 +1,97 @@
+"""The national scope: built only with several regions, read back as a user would."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
+from tests.workflow.conftest import copy_project, planned_jobs, snakemake
+
+pytestmark = pytest.mark.workflow
+
+TWO_REGIONS = ("--configfile", "config/examples/two-regions.yaml", "--replace-workflow-config")
+NATIONAL_RULES = {"pool_national", "report_national"}
+
+
+@pytest.fixture(scope="module")
+def two_regions_run(tmp_path_factory):
+    workdir = copy_project(tmp_path_factory.mktemp("national") / "project")
+    snakemake(workdir, *TWO_REGIONS)
+    return workdir
+
+
+def test_one_region_plans_no_national_job(tmp_path):
+    workdir = copy_project(tmp_path / "project")
+    rules = {rule for rule, _ in planned_jobs(workdir)}
+    assert "pool_region" in rules
+    assert not NATIONAL_RULES & rules
+
+
+def test_a_region_called_national_is_refused_with_a_clear_message(tmp_path):
+    workdir = copy_project(tmp_path / "project")
+    path = workdir / "config/examples/two-regions.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["regions"]["national"] = config["regions"].pop("bretagne")
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = snakemake(workdir, "-n", *TWO_REGIONS, check=False)
+    assert result.returncode != 0
+    assert "« national » est réservé" in result.stdout + result.stderr
+
+
+def test_two_regions_give_each_region_and_the_national_scope(two_regions_run):
+    results = two_regions_run / "results/national"
+    indicators = pd.read_parquet(results / "patients/indicators.parquet")
+    assert list(dict.fromkeys(indicators["scope"])) == ["pays-de-la-loire", "bretagne", "national"]
+    counts = indicators.pivot(index="indicator", columns="scope", values=["n", "N"])
+    for column in ("n", "N"):
+        regions = counts[column]["pays-de-la-loire"] + counts[column]["bretagne"]
+        assert (counts[column]["national"] == regions).all(), column
+    # The regions' rows are those of their own pooled tables.
+    for region in ("pays-de-la-loire", "bretagne"):
+        own = pd.read_parquet(two_regions_run / f"results/{region}/patients/indicators.parquet")
+        pd.testing.assert_frame_equal(
+            own[own["scope"] == region].reset_index(drop=True),
+            indicators[indicators["scope"] == region].reset_index(drop=True),
+        )
+
+
+def test_national_associations_compare_regions_and_carry_the_stratified_test(two_regions_run):
+    tests = pd.read_parquet(two_regions_run / "results/national/patients/associations.parquet")
+    national = tests[tests["scope"] == "national"]
+    between = national[national["var_a"] == "region"]
+    assert set(between["var_b"]) >= {"sex", "contacts", "overall_opinion"}
+    assert (between["stratified_test"] == "").all() and between["p_stratified"].isna().all()
+    pooled = national[national["var_a"] != "region"]
+    assert set(pooled["stratified_test"]) <= {"cmh", "gcmh"} and pooled["p_stratified"].between(0, 1).all()
+
+
+def test_the_national_report_shows_the_regions_side_by_side(two_regions_run):
+    indicators = pd.read_parquet(two_regions_run / "results/national/patients/indicators.parquet")
+    reader = PdfReader(two_regions_run / "results/national/reports/national.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for label in ("Pays de la Loire", "Bretagne", "Comparaisons entre régions", "Cochran–Mantel–Haenszel"):
+        assert label in text
+    for row in indicators.itertuples(index=False):
+        line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
+        assert line in text, (row.scope, row.indicator)
+
+
+def test_nothing_is_left_to_do_after_a_two_region_run(two_regions_run):
+    assert planned_jobs(two_regions_run, *TWO_REGIONS) == []
+
+
+def test_a_changed_practice_reruns_its_region_and_the_national_steps_only(two_regions_run, tmp_path):
+    workdir = tmp_path / "project"
+    shutil.copytree(two_regions_run, workdir, symlinks=True)
+    raw = workdir / "resources/example/bretagne/patients/bretagne-0002.csv"
+    raw.write_bytes(raw.read_bytes() + b"\r\n")
+    jobs = planned_jobs(workdir, *TWO_REGIONS)
+    rules = {rule for rule, _ in jobs}
+    assert NATIONAL_RULES <= rules
+    assert [wc for rule, wc in jobs if rule == "pool_region"] == ["region=bretagne"]
+    assert not any("pays-de-la-loire" in wc for _, wc in jobs)

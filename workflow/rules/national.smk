@@ -1,0 +1,41 @@
+# National scope (only with several regions): every practice of every region pooled, regions compared,
+# and the national report.
+
+
+rule pool_national:
+    input:
+        unpack(national_inputs),
+    output:
+        indicators="results/national/patients/indicators.parquet",
+        associations="results/national/patients/associations.parquet",
+    log:
+        "logs/national/patients/pool.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        regions=REGIONS,
+        distributed=lambda wc: sum(sum(distributed(r).values()) for r in REGIONS),
+        settings=config["analysis"],
+        code=CODE,
+    script:
+        "../scripts/pool_national.py"
+
+
+rule report_national:
+    input:
+        indicators="results/national/patients/indicators.parquet",
+        associations="results/national/patients/associations.parquet",
+        clean=lambda wc: national_inputs(wc)["clean"],
+        codebook=config["codebooks"]["patients"],
+    output:
+        pdf="results/national/reports/national.pdf",
+    log:
+        "logs/national/reports/national.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        meta=national_report_meta(),
+        settings=config["analysis"],
+        code=CODE,
+    script:
+        "../scripts/report_national.py"
