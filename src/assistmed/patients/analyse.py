@@ -16,7 +16,7 @@ import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
 from assistmed.indicators import compute_indicators, indicator_series
-from assistmed.io import write_parquet
+from assistmed.io import read_parquet_stack, write_parquet
 from assistmed.stats.contingency import crosstab, test_association
 from assistmed.stats.multiple import adjust_pvalues
 from assistmed.stats.stratified import stratified_association
@@ -170,7 +170,7 @@ def pool_region(
     """The region's tables: every practice's rows (config order), then the pooled region scope."""
     cb = load_codebook(codebook)
     options = AnalysisSettings.from_config(settings)
-    pooled = pd.concat([pd.read_parquet(p) for p in clean], ignore_index=True)
+    pooled = read_parquet_stack(clean)
     pooled["practice"] = pd.Categorical(pooled["practice"], categories=list(distributed))
 
     def stack(paths: Sequence[str | Path], region_rows: pd.DataFrame) -> pd.DataFrame:

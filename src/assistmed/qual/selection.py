@@ -19,7 +19,7 @@ import pandas as pd
 from assistmed.codebook import Codebook, load_codebook, normalize_value
 from assistmed.indicators import indicator_series
 from assistmed.ingest import read_restricted
-from assistmed.io import write_parquet, write_spreadsheet_csv
+from assistmed.io import read_parquet_stack, write_parquet, write_spreadsheet_csv
 
 log = logging.getLogger("assistmed.qual")
 
@@ -203,10 +203,6 @@ def candidates_with_contacts(
     return pd.DataFrame(records, columns=columns)
 
 
-def _read_clean(clean_paths: Sequence[str | Path]) -> pd.DataFrame:
-    return pd.concat([pd.read_parquet(p) for p in clean_paths], ignore_index=True)
-
-
 def write_candidates(
     clean_paths: Sequence[str | Path],
     raw_files: Mapping[str, tuple[str | Path, Mapping]],
@@ -224,7 +220,7 @@ def write_candidates(
     """
     codebook = load_codebook(codebook_path)
     rule = SelectionRule.from_config(rule)
-    candidates = select_candidates(_read_clean(clean_paths), codebook, rule)
+    candidates = select_candidates(read_parquet_stack(clean_paths), codebook, rule)
     contacts = {}
     for practice in dict.fromkeys(candidates["practice"].astype(str)):
         if practice not in raw_files:
@@ -247,6 +243,6 @@ def write_selection_summary(
     """Write the candidates per practice as Parquet (no contact detail), for the pooled report."""
     codebook = load_codebook(codebook_path)
     rule = SelectionRule.from_config(rule)
-    summary = selection_summary(_read_clean(clean_paths), codebook, rule, practices)
+    summary = selection_summary(read_parquet_stack(clean_paths), codebook, rule, practices)
     log.info("%s : %d personnes retenues au total", output, int(summary["n_selected"].sum()))
     write_parquet(summary, output)
