@@ -216,6 +216,7 @@ def stacked_distribution(
     def draw(axes) -> None:
         import matplotlib
         from matplotlib.patches import Patch
+        from matplotlib.transforms import ScaledTranslation
 
         n = len(category_labels)
         # Diverging palette: the first category (e.g. « très favorable ») blue, the last red, pale in the middle.
@@ -233,7 +234,7 @@ def stacked_distribution(
                 else:
                     axes.barh(y, width, left=left, height=0.6, color=colour, edgecolor="white", linewidth=0.5, gid=gid)
                     if width >= 0.06:
-                        dark = sum(colour[:3]) < 1.2
+                        dark = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] < 0.5  # luma
                         axes.text(
                             left + width / 2,
                             y,
@@ -257,7 +258,9 @@ def stacked_distribution(
             handles,
             names,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.12),
+            bbox_to_anchor=(0.5, 0),
+            # A fixed 20 pt below the axis (under the tick labels), however tall the axes.
+            bbox_transform=axes.transAxes + ScaledTranslation(0, -20 / 72, axes.figure.dpi_scale_trans),
             ncol=ncol,
             frameon=False,
             handlelength=1.4,
