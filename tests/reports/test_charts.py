@@ -150,6 +150,29 @@ def test_forest_plot_refuses_non_positive_or_infinite_odds_ratios(odds_ratios, l
         forest_plot(["Sexe : homme"], odds_ratios, low, high)
 
 
+def test_forest_plot_puts_the_first_label_on_top():
+    root = ET.fromstring(svg_of(forest()))
+    y = {node.text: float(node.get("y")) for node in root.iter(f"{{{NS['svg']}}}text")}
+    assert y["Sexe : femme"] < y["Sexe : homme"] < y["Âge : 65 ans et plus"]  # SVG y grows downwards
+
+
+def test_figure_height_grows_with_the_number_of_rows():
+    def height(n: int) -> float:
+        uri = ranked_bars([f"Frein {i}" for i in range(n)], [0.5] * n, [0.4] * n, [0.6] * n)
+        return float(ET.fromstring(svg_of(uri)).get("height").removesuffix("pt"))
+
+    assert height(2) < height(6) < height(12)
+
+
+def test_another_process_renders_the_same_bytes():
+    code = (
+        "from assistmed.reports.charts import stacked_distribution as s; "
+        "print(s(['A', 'B'], ['x', 'y', 'z'], [[0.5, None, None], [0.2, 0.3, 0.5]]))"
+    )
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert other.strip() == stacked_distribution(["A", "B"], ["x", "y", "z"], [[0.5, None, None], [0.2, 0.3, 0.5]])
+
+
 def test_ranked_bars_keep_labels_as_text():
     texts = texts_of(bars())
     assert "Manque de locaux" in texts and "Coût du poste" in texts
