@@ -210,3 +210,46 @@ def test_the_same_inputs_render_to_identical_bytes_charts_included(inputs):
     data = (inputs / "a.pdf").read_bytes()
     assert data == (inputs / "b.pdf").read_bytes()
     assert data.count(b"/Subtype /Form") >= 2  # the two charts are embedded (SVG drawn as PDF forms)
+
+
+def bookmarks(outline, depth=0) -> list[tuple[int, str]]:
+    """(depth, title) of every outline entry, in reading order."""
+    entries = []
+    for item in outline:
+        entries += bookmarks(item, depth + 1) if isinstance(item, list) else [(depth, item.title)]
+    return entries
+
+
+def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs):
+    render(inputs, "r.pdf")
+    reader = PdfReader(inputs / "r.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    outline = bookmarks(reader.outline)
+    top = [title for depth, title in outline if depth == 0]
+    chapters = [title for depth, title in outline if depth == 1]
+    sections = [title for depth, title in outline if depth == 2]
+    assert top == ["Étude"]  # the cover's title holds the report's chapters (h2), which hold their sections (h3)
+    assert chapters[0] == "Indicateurs principaux"
+    assert {"Entretiens qualitatifs", "Méthodes", "Provenance"} <= set(chapters)
+    assert {"Par cabinet", "Thèmes des entretiens", "Questions et codes"} <= set(sections)
+    assert f"page 1 / {len(pages)}" in pages[0]
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"page {number} / {len(pages)}" in text
+        assert "Région Test" in text  # running header: the scope, on every page after the cover
+    assert reader.metadata.title == f"{load_codebook(CODEBOOK).title_fr} — Région Test"
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_long_tables_repeat_their_header_row_on_every_page(inputs):
+    render(inputs, "r.pdf")
+    pages = [flat(page.extract_text()) for page in PdfReader(inputs / "r.pdf").pages]
+    rows = [f"{v.name} {v.label_fr}" for v in load_codebook(CODEBOOK).variables if not v.restricted]
+    holding_rows = [text for text in pages if any(row in text for row in rows)]
+    assert len(holding_rows) >= 2  # the codes table spans pages…
+    assert all("Variable Libellé Codes" in text for text in holding_rows)  # …and each page repeats its header
+
+
+def test_figures_print_in_french_format(inputs):
+    text = flat(render(inputs, "r.pdf"))
+    assert f"154 / 530 29{NN}% [10{NN}% ; 40{NN}%]" in text  # the region's return rate, 29.06 %
+    assert f"Cabinet Un Cabinet Deux Cabinet Trois Taux de retour 31{NN}% 22{NN}% 33{NN}%" in text
