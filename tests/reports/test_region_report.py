@@ -240,15 +240,6 @@ def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs
     assert reader.trailer["/Root"]["/Lang"] == "fr"
 
 
-def test_long_tables_repeat_their_header_row_on_every_page(inputs):
-    render(inputs, "r.pdf")
-    pages = [flat(page.extract_text()) for page in PdfReader(inputs / "r.pdf").pages]
-    rows = [f"{v.name} {v.label_fr}" for v in load_codebook(CODEBOOK).variables if not v.restricted]
-    holding_rows = [text for text in pages if any(row in text for row in rows)]
-    assert len(holding_rows) >= 2  # the codes table spans pages…
-    assert all("Variable Libellé Codes" in text for text in holding_rows)  # …and each page repeats its header
-
-
 def test_figures_print_in_french_format(inputs):
     text = flat(render(inputs, "r.pdf"))
     assert f"154 / 530 29{NN}% [10{NN}% ; 40{NN}%]" in text  # the region's return rate, 29.06 %

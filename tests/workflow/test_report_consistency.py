@@ -55,6 +55,19 @@ def test_every_report_has_a_title_language_bookmarks_and_numbered_pages(example_
             assert section in text, (path.name, section)
 
 
+def test_the_codes_table_repeats_its_header_row_on_every_page_it_spans(example_run):
+    settings = config(example_run)
+    spans = {}
+    for path in reports(example_run):
+        codebook = load_codebook(example_run / settings["codebooks"]["gps" if path.stem.endswith("-gps") else "patients"])
+        rows = [f"{v.name} {v.label_fr}" for v in codebook.variables if not v.restricted]
+        pages = [flat(page.extract_text()) for page in PdfReader(path).pages]
+        holding = [text for text in pages if any(row in text for row in rows)]
+        assert all("Variable Libellé Codes" in text for text in holding), path.name
+        spans[path.name] = len(holding)
+    assert max(spans.values()) >= 2, spans  # at least one report shows a table across pages
+
+
 def test_practice_reports_print_their_indicators_and_hide_small_counts(example_run):
     settings = config(example_run)
     threshold = settings["reports"]["small_count_threshold"]
