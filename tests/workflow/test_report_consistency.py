@@ -122,20 +122,23 @@ def test_gp_report_prints_the_determinants_p_values_and_the_barrier_percentages(
     assert "Correction pour tests multiples : Holm, sur l'ensemble des" in text
 
 
-def test_gp_methods_name_the_configured_correction(example_run, tmp_path):
+def test_gp_methods_name_the_configured_correction_and_render_identically_twice(example_run, tmp_path):
     from assistmed.reports.gps import render_gps_report
 
     settings = config(example_run)
     results = example_run / "results" / REGION
-    render_gps_report(
-        **{name: results / f"gps/{name}.parquet" for name in ("clean", "rejects", "determinants", "model", "barriers")},
-        raw=example_run / settings["regions"][REGION]["gps"]["file"],
-        codebook=example_run / settings["codebooks"]["gps"],
-        pdf=tmp_path / "gps.pdf",
-        meta={"study_title": "Étude", "synthetic": True, "region": REGION, "region_label": "Région",
-              "period": None, "practice_labels": {}},
-        settings={**settings["analysis"], "p_adjust": "fdr_bh"},
-    )
-    text = pdf_text(tmp_path / "gps.pdf")
+    for name in ("a.pdf", "b.pdf"):
+        render_gps_report(
+            **{t: results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model", "barriers")},
+            raw=example_run / settings["regions"][REGION]["gps"]["file"],
+            codebook=example_run / settings["codebooks"]["gps"],
+            pdf=tmp_path / name,
+            meta={"study_title": "Étude", "synthetic": True, "region": REGION, "region_label": "Région",
+                  "period": None, "practice_labels": {}},
+            settings={**settings["analysis"], "p_adjust": "fdr_bh"},
+        )
+    text = pdf_text(tmp_path / "a.pdf")
     assert "Correction pour tests multiples : Benjamini–Hochberg" in text
     assert "Holm" not in text
+    # the real GP report, two charts included, is the same bytes from one rendering to the next
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

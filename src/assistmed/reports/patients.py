@@ -29,6 +29,11 @@ def _hidden(threshold: int | None) -> str:
     return f"< {threshold}"
 
 
+def _suppressed(row: pd.Series, threshold: int | None) -> bool:
+    """Whether an indicator row's figures must be hidden (no threshold: pooled figures are always shown)."""
+    return threshold is not None and suppress_proportion(int(row["n"]), int(row["N"]), threshold)
+
+
 def indicator_rows(
     codebook: Codebook, indicators: pd.DataFrame, scope: str, ref_scope: str | None, threshold: int | None
 ) -> list[dict]:
@@ -38,7 +43,7 @@ def indicator_rows(
         if (scope, ind.name) not in table.index:
             continue
         r = table.loc[(scope, ind.name)]
-        hide = threshold is not None and suppress_proportion(int(r["n"]), int(r["N"]), threshold)
+        hide = _suppressed(r, threshold)
         row = {
             "label": ind.label_fr,
             "nN": _hidden(threshold) if hide else f"{fmt_int(r['n'])} / {fmt_int(r['N'])}",
@@ -97,7 +102,7 @@ def _interval(
     if (scope, indicator) not in table.index:
         return None
     r = table.loc[(scope, indicator)]
-    if threshold is not None and suppress_proportion(int(r["n"]), int(r["N"]), threshold):
+    if _suppressed(r, threshold):
         return None
     return float(r["prop"]), float(r["ci_low"]), float(r["ci_high"])
 
@@ -385,8 +390,7 @@ def render_region_patients_report(
                 cells.append("—")
                 continue
             r = table.loc[(practice, indicator.name)]
-            hide = suppress_proportion(int(r["n"]), int(r["N"]), threshold)
-            cells.append(_hidden(threshold) if hide else fmt_percent(r["prop"]))
+            cells.append(_hidden(threshold) if _suppressed(r, threshold) else fmt_percent(r["prop"]))
         by_practice.append({"label": indicator.label_fr, "cells": cells})
     dist, tests = pd.read_parquet(distributions), pd.read_parquet(associations)
     region_label = meta["region_label"]
