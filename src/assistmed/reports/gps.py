@@ -61,9 +61,12 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame) -> list[dict]:
     return groups
 
 
-def determinant_chart(codebook: Codebook, table: pd.DataFrame) -> str:
-    """Univariate odds ratios of the non-reference levels, each named against its variable's reference."""
+def determinant_chart(codebook: Codebook, table: pd.DataFrame) -> str | None:
+    """Univariate odds ratios of the non-reference levels, each named against its variable's reference
+    (None when no odds ratio was computed: no chart then)."""
     estimated = table[table["odds_ratio"].notna()]
+    if estimated.empty:
+        return None
     labels = []
     for r in estimated.itertuples(index=False):
         variable = codebook.variable(r.variable)

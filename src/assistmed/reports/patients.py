@@ -11,6 +11,7 @@ import pandas as pd
 import assistmed
 from assistmed.codebook import Codebook, Indicator, load_codebook
 from assistmed.disclosure import is_small, suppress_partition, suppress_proportion
+from assistmed.qual.selection import SelectionRule
 from assistmed.reports import charts
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 from assistmed.reports.render import render_pdf
@@ -297,8 +298,6 @@ def qualitative_context(
     interviews_codebook: str | None,
 ) -> dict:
     """The pooled report's interview section; every part is None when its input was not given."""
-    from assistmed.qual.selection import SelectionRule
-
     context: dict = {"rule": None, "selection": None, "selection_total": None, "themes": None}
     if interviews is not None:
         context["rule"] = SelectionRule.from_config(interviews).describe_fr(codebook)
