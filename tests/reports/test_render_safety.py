@@ -1,34 +1,9 @@
 """The renderer escapes data, fetches nothing from outside the package and is reproducible."""
 
-import http.server
-import threading
-
 import jinja2
-import pytest
 from pypdf import PdfReader
 
 from assistmed.reports.render import html_to_pdf, make_environment, render_html
-
-
-@pytest.fixture
-def recording_server():
-    requests = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], requests
-    server.shutdown()
 
 
 def text_of(path):

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
+from assistmed.gps.determinants import reference_level
+from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE
 from assistmed.patients.analyse import item_distributions
-from assistmed.reports.charts import ranked_bars
+from assistmed.reports.charts import forest_plot, ranked_bars
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 from assistmed.reports.patients import TEST_NAMES, methods_context, provenance
 from assistmed.reports.render import render_pdf
@@ -19,29 +21,60 @@ def _level_label(codebook: Codebook, variable: str, level: str) -> str:
     return v.label_for_key(level) if v.is_categorical else str(level)
 
 
-def _odds(value, low, high) -> str:
+def _odds(value, low, high, is_reference: bool) -> str:
+    """« réf. » on the reference level; « — » where no odds ratio was computed (a variable of 3 levels or more)."""
     if pd.isna(value):
-        return "réf."
+        return "réf." if is_reference else "—"
     return f"{fmt_decimal(value, 2)} [{fmt_decimal(low, 2)} ; {fmt_decimal(high, 2)}]"
 
 
-def determinant_rows(codebook: Codebook, table: pd.DataFrame) -> list[dict]:
-    rows = []
-    for r in table.itertuples(index=False):
-        rows.append(
+def _number(x: float) -> str:
+    return fmt_decimal(x, 0 if float(x).is_integer() else 1)
+
+
+def determinant_groups(codebook: Codebook, table: pd.DataFrame) -> list[dict]:
+    """One group per candidate variable: its test (shared by its levels), then one row per level."""
+    groups = []
+    for name, part in table.groupby("variable", sort=False):
+        first = part.iloc[0]
+        variable = codebook.variable(name)
+        # Odds ratios exist for two-level variables only; a wider variable has no reference row to mark.
+        reference = reference_level(variable) if len(variable.keys) == 2 else None
+        groups.append(
             {
-                "variable": codebook.variable(r.variable).label_fr,
-                "level": _level_label(codebook, r.variable, r.level),
-                "with": f"{fmt_int(r.n_with)} / {fmt_int(r.N_with)}",
-                "without": f"{fmt_int(r.n_without)} / {fmt_int(r.N_without)}",
-                "test": TEST_NAMES.get(r.test, r.test),
-                "n": fmt_int(r.n),
-                "p": fmt_p(r.p_value),
-                "p_adj": fmt_p(r.p_adjusted),
-                "or": _odds(r.odds_ratio, r.or_ci_low, r.or_ci_high),
+                "variable": variable.label_fr,
+                "test": TEST_NAMES.get(first["test"], first["test"]),
+                "n": fmt_int(first["n"]),
+                "p": fmt_p(first["p_value"]),
+                "p_adj": fmt_p(first["p_adjusted"]),
+                "levels": [
+                    {
+                        "level": _level_label(codebook, name, r.level),
+                        "with": f"{fmt_int(r.n_with)} / {fmt_int(r.N_with)}",
+                        "without": f"{fmt_int(r.n_without)} / {fmt_int(r.N_without)}",
+                        "or": _odds(r.odds_ratio, r.or_ci_low, r.or_ci_high, r.level == reference),
+                    }
+                    for r in part.itertuples(index=False)
+                ],
             }
         )
-    return rows
+    return groups
+
+
+def determinant_chart(codebook: Codebook, table: pd.DataFrame) -> str | None:
+    """Univariate odds ratios of the non-reference levels, each named against its variable's reference
+    (None when no odds ratio was computed: no chart then)."""
+    estimated = table[table["odds_ratio"].notna()]
+    if estimated.empty:
+        return None
+    labels = []
+    for r in estimated.itertuples(index=False):
+        variable = codebook.variable(r.variable)
+        reference = _level_label(codebook, r.variable, reference_level(variable))
+        labels.append(f"{variable.label_fr} : {_level_label(codebook, r.variable, r.level)} (réf. : {reference})")
+    return forest_plot(
+        labels, estimated["odds_ratio"].tolist(), estimated["or_ci_low"].tolist(), estimated["or_ci_high"].tolist()
+    )
 
 
 def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
@@ -120,7 +153,8 @@ def render_gps_report(
     answered = responses["has_assistant"].dropna()
     with_assistant = int((answered == "yes").sum())
     title = f"{cb.title_fr} — {meta['region_label']}"
-    dates = responses["datestamp"].dropna().dt.strftime("%Y-%m-%d") if "datestamp" in responses else []
+    determinant_table = pd.read_parquet(determinants)
+    model_table = model_context(cb, pd.read_parquet(model))
     context = {
         "title": title,
         "meta": meta,
@@ -134,12 +168,19 @@ def render_gps_report(
             "with_assistant": f"{fmt_int(with_assistant)} / {fmt_int(len(answered))}"
             f" ({fmt_percent(with_assistant / len(answered) if len(answered) else float('nan'))})",
         },
-        "determinants": determinant_rows(cb, pd.read_parquet(determinants)),
-        "model": model_context(cb, pd.read_parquet(model)),
+        "determinants": determinant_groups(cb, determinant_table),
+        "determinant_chart": determinant_chart(cb, determinant_table),
+        "model": model_table,
         "profile": profile_items(cb, responses),
         "barriers": barrier_rows(cb, barrier_table),
         "barrier_chart": barrier_chart(cb, barrier_table),
-        "methods": methods_context(cb, settings, None),
-        "provenance": provenance([raw], cb, pd.DataFrame({"return_date": pd.to_datetime(list(dates))})),
+        "methods": {
+            **methods_context(cb, settings, None),
+            "min_events": _number(settings.get("min_events_per_variable", DEFAULT_MIN_EVENTS_PER_VARIABLE)),
+            "n_determinants": fmt_int(determinant_table["variable"].nunique()),
+        },
+        "provenance": provenance(
+            [raw], cb, responses["submitdate"], date_label="Dernière réponse envoyée le"
+        ),
     }
     render_pdf("gps.html.j2", context, pdf, title=title)

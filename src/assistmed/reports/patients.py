@@ -9,13 +9,17 @@ from pathlib import Path
 import pandas as pd
 
 import assistmed
-from assistmed.codebook import Codebook, load_codebook
-from assistmed.disclosure import suppress_partition, suppress_proportion
+from assistmed.codebook import Codebook, Indicator, load_codebook
+from assistmed.disclosure import is_small, suppress_partition, suppress_proportion
+from assistmed.qual.selection import SelectionRule
+from assistmed.reports import charts
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 from assistmed.reports.render import render_pdf
 
 TEST_NAMES = {"chi2": "χ² de Pearson", "fisher": "Fisher exact", "fisher_mc": "Fisher (Monte-Carlo)"}
 P_ADJUST_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini–Hochberg", "simes-hochberg": "Hochberg"}
+# The codebook variable whose distribution the reports chart as « the opinion » (a required variable).
+OPINION = "overall_opinion"
 
 
 def sha256(path: str | Path) -> str:
@@ -24,6 +28,11 @@ def sha256(path: str | Path) -> str:
 
 def _hidden(threshold: int | None) -> str:
     return f"< {threshold}"
+
+
+def _suppressed(row: pd.Series, threshold: int | None) -> bool:
+    """Whether an indicator row's figures must be hidden (no threshold: pooled figures are always shown)."""
+    return threshold is not None and suppress_proportion(int(row["n"]), int(row["N"]), threshold)
 
 
 def indicator_rows(
@@ -35,7 +44,7 @@ def indicator_rows(
         if (scope, ind.name) not in table.index:
             continue
         r = table.loc[(scope, ind.name)]
-        hide = threshold is not None and suppress_proportion(int(r["n"]), int(r["N"]), threshold)
+        hide = _suppressed(r, threshold)
         row = {
             "label": ind.label_fr,
             "nN": _hidden(threshold) if hide else f"{fmt_int(r['n'])} / {fmt_int(r['N'])}",
@@ -50,6 +59,13 @@ def indicator_rows(
     return rows
 
 
+def _hidden_cells(counts: Sequence[int], N: int, categorical: bool, threshold: int | None) -> list[bool]:
+    """Suppression flags of an item's cells (a checkbox's partition is ticked / not ticked)."""
+    partition = counts if categorical else [counts[0], N - counts[0]]
+    hidden = suppress_partition(partition, threshold) if threshold else [False] * len(partition)
+    return hidden[: len(counts)]
+
+
 def distribution_items(
     codebook: Codebook, distributions: pd.DataFrame, scope: str, ref_scope: str | None, threshold: int | None
 ) -> list[dict]:
@@ -58,8 +74,7 @@ def distribution_items(
         variable = codebook.variable(name)
         counts = [int(n) for n in part["n"]]
         N = int(part["N"].iloc[0]) if len(part) else 0
-        partition = counts if variable.is_categorical else [counts[0], N - counts[0]]
-        hidden = suppress_partition(partition, threshold) if threshold else [False] * len(partition)
+        hidden = _hidden_cells(counts, N, variable.is_categorical, threshold)
         ref = (
             distributions[(distributions["scope"] == ref_scope) & (distributions["variable"] == name)]
             .set_index("category")["prop"]
@@ -77,8 +92,65 @@ def distribution_items(
             if ref is not None:
                 row["ref_pct"] = fmt_percent(ref.get(category, float("nan")))
             rows.append(row)
-        items.append({"label": variable.label_fr, "rows": rows, "N": fmt_int(N)})
+        items.append({"name": name, "label": variable.label_fr, "rows": rows, "N": fmt_int(N)})
     return items
+
+
+def _interval(
+    table: pd.DataFrame, scope: str, indicator: str, threshold: int | None
+) -> tuple[float, float, float] | None:
+    """(prop, ci_low, ci_high) of one indicator for a chart; None when absent or suppressed."""
+    if (scope, indicator) not in table.index:
+        return None
+    r = table.loc[(scope, indicator)]
+    if _suppressed(r, threshold):
+        return None
+    return float(r["prop"]), float(r["ci_low"]), float(r["ci_high"])
+
+
+def indicator_chart(
+    codebook: Codebook,
+    indicators: pd.DataFrame,
+    scope: tuple[str, str, int | None],
+    reference: tuple[str, str] | None,
+) -> str:
+    """Headline indicators of ``scope`` (id, name, threshold) beside ``reference`` (id, name), as SVG."""
+    table = indicators.set_index(["scope", "indicator"])
+    scope_id, scope_name, threshold = scope
+    shown = [ind for ind in codebook.indicators if (scope_id, ind.name) in table.index]
+    return charts.indicator_comparison(
+        [ind.label_fr for ind in shown],
+        [_interval(table, scope_id, ind.name, threshold) for ind in shown],
+        [_interval(table, reference[0], ind.name, None) if reference else None for ind in shown],
+        scope_name,
+        reference[1] if reference else "",
+    )
+
+
+def opinion_figure(
+    codebook: Codebook, distributions: pd.DataFrame, bars: Sequence[tuple[str, str, int | None]]
+) -> dict:
+    """The overall opinion's distribution, one column per (scope id, name, threshold): a table of
+    percentages (small cells « < N » with their secondary partner) and the stacked chart of the same cells."""
+    variable = codebook.variable(OPINION)
+    props, cells, totals = [], [], []
+    for scope, _, threshold in bars:
+        part = distributions[(distributions["scope"] == scope) & (distributions["variable"] == OPINION)]
+        part = part.set_index("category").reindex(variable.keys)
+        counts = [0 if pd.isna(n) else int(n) for n in part["n"]]
+        hidden = _hidden_cells(counts, sum(counts), True, threshold)
+        props.append([None if hide or pd.isna(p) else float(p) for p, hide in zip(part["prop"], hidden)])
+        cells.append([_hidden(threshold) if hide else fmt_percent(p) for p, hide in zip(part["prop"], hidden)])
+        totals.append(fmt_int(sum(counts)))
+    categories = [variable.label_for_key(k) for k in variable.keys]
+    return {
+        "name": OPINION,
+        "label": variable.label_fr,
+        "columns": [name for _, name, _ in bars],
+        "rows": [{"label": c, "cells": [col[i] for col in cells]} for i, c in enumerate(categories)],
+        "N": totals,
+        "chart": charts.stacked_distribution([name for _, name, _ in bars], categories, props),
+    }
 
 
 def _label(codebook: Codebook, name: str) -> str:
@@ -90,18 +162,21 @@ def _label(codebook: Codebook, name: str) -> str:
 
 
 def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> list[dict]:
+    """The scope's tests; with ``p_strat`` when the table holds the practice-stratified sensitivity test."""
+    stratified = "p_stratified" in associations.columns
     rows = []
     for r in associations[associations["scope"] == scope].itertuples(index=False):
-        rows.append(
-            {
-                "pair": f"{_label(codebook, r.var_a)} × {_label(codebook, r.var_b)}",
-                "test": TEST_NAMES.get(r.test, r.test),
-                "n": fmt_int(r.n),
-                "p": fmt_p(r.p_value),
-                "p_adj": fmt_p(r.p_adjusted),
-                "v": fmt_decimal(r.cramers_v, 2),
-            }
-        )
+        row = {
+            "pair": f"{_label(codebook, r.var_a)} × {_label(codebook, r.var_b)}",
+            "test": TEST_NAMES.get(r.test, r.test),
+            "n": fmt_int(r.n),
+            "p": fmt_p(r.p_value),
+            "p_adj": fmt_p(r.p_adjusted),
+            "v": fmt_decimal(r.cramers_v, 2),
+        }
+        if stratified:
+            row["p_strat"] = fmt_p(r.p_stratified)
+        rows.append(row)
     return rows
 
 
@@ -120,13 +195,31 @@ def comments_of(clean: pd.DataFrame) -> list[str]:
     return [c for c in clean["comment"].dropna().astype(str) if c.strip()]
 
 
-def methods_context(codebook: Codebook, settings: Mapping, threshold: int | None) -> dict:
+def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:
+    """What an indicator counts, in French, from its codebook definition."""
+    if indicator.kind == "response_rate":
+        return "questionnaires retournés et conservés après validation, rapportés aux questionnaires distribués"
+    if indicator.group is not None:
+        ticked = [v.label_fr for v in codebook.group_members(indicator.group, include_none=False)]
+        return (
+            f"au moins une case cochée parmi : {' ; '.join(ticked)} — parmi les répondants ayant coché au moins"
+            " une case de la question"
+        )
+    variable = codebook.variable(indicator.variable)
+    answers = " ou ".join(f"« {variable.label_for_key(k)} »" for k in indicator.success)
+    return f"{variable.label_fr} : {answers} — parmi les répondants ayant répondu à la question"
+
+
+def methods_context(
+    codebook: Codebook, settings: Mapping, threshold: int | None, stratified: bool = False
+) -> dict:
     variables = []
     for v in codebook.variables:
         if v.restricted:
             continue
         codes = ", ".join(f"{c.code} = {c.fr}" for c in v.codes) if v.codes else v.type
         variables.append({"name": v.name, "label": v.label_fr, "codes": codes})
+    p_adjust = settings.get("p_adjust", "holm")
     return {
         "codebook_title": codebook.title_fr,
         "codebook_version": codebook.version,
@@ -134,21 +227,87 @@ def methods_context(codebook: Codebook, settings: Mapping, threshold: int | None
         "min_expected": settings.get("min_expected", 5),
         "mc_tables": fmt_int(settings.get("fisher_mc_tables", 100_000)),
         "seed": settings.get("seed", 20210101),
-        "p_adjust": P_ADJUST_NAMES.get(settings.get("p_adjust", "holm"), settings.get("p_adjust", "holm")),
+        "p_adjust": P_ADJUST_NAMES.get(p_adjust, p_adjust),
         "threshold": threshold,
         "variables": variables,
+        "indicators": [
+            {"name": ind.name, "label": ind.label_fr, "definition": indicator_definition(codebook, ind)}
+            for ind in codebook.indicators
+        ],
+        "stratified": stratified,
+        "selection_rule": None,
     }
 
 
-def provenance(raw: Sequence[str | Path], codebook: Codebook, clean: pd.DataFrame) -> list[tuple[str, str]]:
-    dates = clean["return_date"].dropna() if "return_date" in clean else pd.Series(dtype="datetime64[ns]")
+def provenance(
+    raw: Sequence[str | Path], codebook: Codebook, dates: pd.Series, date_label: str = "Données arrêtées au"
+) -> list[tuple[str, str]]:
+    """Input checksums, versions, and the date of the latest data (never the clock: reports are reproducible)."""
+    dates = pd.to_datetime(dates).dropna()
     rows = [(f"SHA-256 de {Path(p).name}", sha256(p)) for p in raw]
     rows += [
         ("Version du codebook", f"{codebook.name} {codebook.version}"),
         ("Version d'assistmed", assistmed.__version__),
-        ("Données arrêtées au", dates.max().strftime("%d/%m/%Y") if len(dates) else "—"),
+        (date_label, dates.max().strftime("%d/%m/%Y") if len(dates) else "—"),
     ]
     return rows
+
+
+def _return_dates(clean: pd.DataFrame) -> pd.Series:
+    return clean["return_date"] if "return_date" in clean else pd.Series(dtype="datetime64[ns]")
+
+
+def selection_rows(
+    selection: pd.DataFrame, labels: Mapping[str, str], threshold: int
+) -> tuple[list[dict], str]:
+    """Interviewees selected per practice and in total; small counts hidden with a secondary partner."""
+    counts = [int(n) for n in selection["n_selected"]]
+    hidden = suppress_partition(counts, threshold)
+    rows = [
+        {"label": labels.get(str(p), str(p)), "n": _hidden(threshold) if hide else fmt_int(n)}
+        for p, n, hide in zip(selection["practice"], counts, hidden)
+    ]
+    total = sum(counts)
+    return rows, _hidden(threshold) if is_small(total, threshold) else fmt_int(total)
+
+
+def theme_rows(themes: pd.DataFrame, interviews_codebook: Codebook) -> list[dict]:
+    origin = interviews_codebook.variable("origin")
+    rows = []
+    for r in themes.itertuples(index=False):
+        noun = "entretien" if int(r.n_interviews) == 1 else "entretiens"
+        rows.append(
+            {
+                "label": r.label,
+                "origin": "—" if pd.isna(r.origin) else origin.label_for_key(r.origin),
+                "count": f"{fmt_int(r.n_interviews)} {noun} sur {fmt_int(r.n_total)}",
+                "excerpts": [str(e) for e in r.excerpts],
+            }
+        )
+    return rows
+
+
+def qualitative_context(
+    codebook: Codebook,
+    labels: Mapping[str, str],
+    threshold: int,
+    *,
+    themes: str | None,
+    selection: str | None,
+    interviews: Mapping | None,
+    interviews_codebook: str | None,
+) -> dict:
+    """The pooled report's interview section; every part is None when its input was not given."""
+    context: dict = {"rule": None, "selection": None, "selection_total": None, "themes": None}
+    if interviews is not None:
+        context["rule"] = SelectionRule.from_config(interviews).describe_fr(codebook)
+    if selection is not None:
+        context["selection"], context["selection_total"] = selection_rows(pd.read_parquet(selection), labels, threshold)
+    if themes is not None:
+        if interviews_codebook is None:
+            raise ValueError("themes given without interviews_codebook: origin labels come from that codebook")
+        context["themes"] = theme_rows(pd.read_parquet(themes), load_codebook(interviews_codebook))
+    return context
 
 
 def render_practice_report(
@@ -169,19 +328,23 @@ def render_practice_report(
     practice, region = meta["practice"], meta["region"]
     label = meta["practice_labels"].get(practice, practice)
     clean_frame, rejects_frame = pd.read_parquet(clean), pd.read_parquet(rejects)
+    ind, dist = pd.read_parquet(indicators), pd.read_parquet(distributions)
+    region_label = meta["region_label"]
     title = f"{cb.title_fr} — {label}"
     context = {
         "title": title,
         "meta": meta,
-        "scope_label": f"{label} ({meta['region_label']})",
+        "scope_label": f"{label} ({region_label})",
         "subtitle": "Rapport du cabinet",
-        "indicators": indicator_rows(cb, pd.read_parquet(indicators), practice, region, threshold),
-        "distributions": distribution_items(cb, pd.read_parquet(distributions), practice, region, threshold),
+        "indicators": indicator_rows(cb, ind, practice, region, threshold),
+        "indicator_chart": indicator_chart(cb, ind, (practice, label, threshold), (region, region_label)),
+        "opinion": opinion_figure(cb, dist, [(practice, label, threshold), (region, region_label, None)]),
+        "distributions": distribution_items(cb, dist, practice, region, threshold),
         "tests": test_rows(cb, pd.read_parquet(associations), practice),
         "quality": [quality_row(label, clean_frame, rejects_frame)],
         "comments": [{"label": label, "comments": comments_of(clean_frame)}],
         "methods": methods_context(cb, settings, threshold),
-        "provenance": provenance([raw], cb, clean_frame),
+        "provenance": provenance([raw], cb, _return_dates(clean_frame)),
     }
     render_pdf("practice.html.j2", context, pdf, title=title)
 
@@ -199,7 +362,14 @@ def render_region_patients_report(
     meta: Mapping,
     settings: Mapping,
     threshold: int,
+    themes: str | None = None,
+    selection: str | None = None,
+    interviews: Mapping | None = None,
+    interviews_codebook: str | None = None,
 ) -> None:
+    """The region's pooled report. ``themes`` (Parquet of `summarise_themes`), ``selection`` (Parquet of
+    `write_selection_summary`), ``interviews`` (the config's selection rule) and ``interviews_codebook``
+    feed the interview section; without them it says that no interview was coded for the region."""
     cb = load_codebook(codebook)
     region = meta["region"]
     labels = meta["practice_labels"]
@@ -219,24 +389,36 @@ def render_region_patients_report(
                 cells.append("—")
                 continue
             r = table.loc[(practice, indicator.name)]
-            hide = suppress_proportion(int(r["n"]), int(r["N"]), threshold)
-            cells.append(_hidden(threshold) if hide else fmt_percent(r["prop"]))
+            cells.append(_hidden(threshold) if _suppressed(r, threshold) else fmt_percent(r["prop"]))
         by_practice.append({"label": indicator.label_fr, "cells": cells})
-    title = f"{cb.title_fr} — {meta['region_label']}"
+    dist, tests = pd.read_parquet(distributions), pd.read_parquet(associations)
+    region_label = meta["region_label"]
+    qualitative = qualitative_context(
+        cb, labels, threshold, themes=themes, selection=selection, interviews=interviews,
+        interviews_codebook=interviews_codebook,
+    )
+    methods = methods_context(cb, settings, threshold, stratified="p_stratified" in tests.columns)
+    methods["selection_rule"] = qualitative["rule"]
+    bars = [(p, name, threshold) for p, name in labels.items()] + [(region, region_label, None)]
+    title = f"{cb.title_fr} — {region_label}"
     context = {
         "title": title,
         "meta": meta,
-        "scope_label": meta["region_label"],
+        "scope_label": region_label,
         "subtitle": "Rapport régional poolé (tous cabinets)",
         "indicators": indicator_rows(cb, ind, region, None, None),
+        "indicator_chart": indicator_chart(cb, ind, (region, region_label, None), None),
         "practice_labels": list(labels.values()),
         "by_practice": by_practice,
-        "distributions": distribution_items(cb, pd.read_parquet(distributions), region, None, None),
-        "tests": test_rows(cb, pd.read_parquet(associations), region),
+        "opinion": opinion_figure(cb, dist, bars),
+        "distributions": distribution_items(cb, dist, region, None, None),
+        "tests": test_rows(cb, tests, region),
+        "stratified": "p_stratified" in tests.columns,
         "quality": quality,
         "comments": comments,
-        "methods": methods_context(cb, settings, threshold),
-        "provenance": provenance(raw, cb, pd.concat(cleans, ignore_index=True)),
+        "qualitative": qualitative,
+        "methods": methods,
+        "provenance": provenance(raw, cb, pd.concat([_return_dates(c) for c in cleans], ignore_index=True)),
     }
     render_pdf("region_patients.html.j2", context, pdf, title=title)
 

@@ -1,0 +1,73 @@
+"""GP report context: determinants grouped by variable, reference levels marked, odds ratios charted."""
+
+import math
+
+import pandas as pd
+
+from assistmed.codebook import parse_codebook
+from assistmed.reports import gps
+
+YES_NO = [{"code": "Y", "key": "yes", "fr": "Oui", "en": "Yes"}, {"code": "N", "key": "no", "fr": "Non", "en": "No"}]
+CODEBOOK = parse_codebook(
+    {
+        "codebook": "gps-test",
+        "version": "1",
+        "title": {"fr": "Test", "en": "Test"},
+        "id_variable": "response_id",
+        "variables": [
+            {"name": "response_id", "type": "identifier", "label": {"fr": "Id", "en": "Id"}},
+            {"name": "has_assistant", "type": "categorical", "label": {"fr": "Assistant", "en": "Assistant"},
+             "codes": YES_NO},
+            {"name": "msp", "type": "categorical", "label": {"fr": "Exercice en MSP", "en": "MSP"}, "codes": YES_NO},
+            {"name": "area", "type": "ordinal", "label": {"fr": "Milieu", "en": "Area"}, "codes": [
+                {"code": "A1", "key": "rural", "fr": "Rural", "en": "Rural"},
+                {"code": "A2", "key": "semi_rural", "fr": "Semi-rural", "en": "Semi-rural"},
+                {"code": "A3", "key": "urban", "fr": "Urbain", "en": "Urban"},
+            ]},
+        ],
+        "associations": [["msp", "has_assistant"], ["area", "has_assistant"]],
+    },
+    source="gps-test.yaml",
+)
+NAN = math.nan
+# Contract rows as the GP analysis writes them: msp (two levels, odds ratio on « Oui »), area (three levels, none).
+DETERMINANTS = pd.DataFrame(
+    {
+        "variable": ["msp", "msp", "area", "area", "area"],
+        "level": ["yes", "no", "rural", "semi_rural", "urban"],
+        "n_with": [23, 11, 16, 10, 8], "N_with": [34] * 5, "n_without": [22, 43, 15, 21, 29], "N_without": [65] * 5,
+        "n": [99] * 5, "test": ["chi2", "chi2", "fisher", "fisher", "fisher"], "statistic": [10.3, 10.3, NAN, NAN, NAN],
+        "p_value": [0.00134, 0.00134, 0.0331, 0.0331, 0.0331], "p_adjusted": [0.00268, 0.00268, 0.0331, 0.0331, 0.0331],
+        "odds_ratio": [4.0868, NAN, NAN, NAN, NAN], "or_ci_low": [1.6896, NAN, NAN, NAN, NAN],
+        "or_ci_high": [9.8852, NAN, NAN, NAN, NAN],
+    }
+)
+
+
+def test_determinants_are_grouped_by_variable_with_the_test_printed_once():
+    groups = gps.determinant_groups(CODEBOOK, DETERMINANTS)
+    assert [(g["variable"], g["test"], g["n"], g["p"], g["p_adj"]) for g in groups] == [
+        ("Exercice en MSP", "χ² de Pearson", "99", "0,001", "0,003"),
+        ("Milieu", "Fisher exact", "99", "0,033", "0,033"),
+    ]
+    msp, area = groups
+    assert [(r["level"], r["with"], r["without"], r["or"]) for r in msp["levels"]] == [
+        ("Oui", "23 / 34", "22 / 65", "4,09 [1,69 ; 9,89]"),
+        ("Non", "11 / 34", "43 / 65", "réf."),
+    ]
+    # a three-level variable has no odds ratio at all, hence no reference level to mark
+    assert [r["or"] for r in area["levels"]] == ["—", "—", "—"]
+
+
+def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypatch):
+    drawn = {}
+
+    def forest_plot(labels, odds_ratios, low, high):
+        drawn.update(labels=labels, odds_ratios=odds_ratios, low=low, high=high)
+        return "data:image/svg+xml;base64,"
+
+    monkeypatch.setattr(gps, "forest_plot", forest_plot)
+    gps.determinant_chart(CODEBOOK, DETERMINANTS)
+    assert drawn == {"labels": ["Exercice en MSP : Oui (réf. : Non)"], "odds_ratios": [4.0868], "low": [1.6896],
+                     "high": [9.8852]}
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"]) is None

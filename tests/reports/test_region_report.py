@@ -1,0 +1,246 @@
+"""The pooled regional report built from hand-made contract tables (interviews included), read back as text."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from assistmed.codebook import load_codebook
+from assistmed.reports import patients as reports
+
+ROOT = Path(__file__).resolve().parents[2]
+CODEBOOK = ROOT / "resources/codebooks/patients.yaml"
+INTERVIEWS_CODEBOOK = ROOT / "resources/codebooks/interviews.yaml"
+NN = "\u202f"
+LABELS = {"p1": "Cabinet Un", "p2": "Cabinet Deux", "p3": "Cabinet Trois"}
+RULE = {"negative_answers": {"overall_opinion": ["rather_unfavourable", "very_unfavourable"]}, "min_negative": 1}
+HOSTILE_EXCERPT = "<img src=file:///etc/passwd>"
+# opinion counts per scope (very / rather favourable, rather / very unfavourable)
+OPINION = {"p1": [30, 20, 6, 5], "p2": [20, 10, 3, 0], "p3": [25, 25, 5, 5], "reg": [75, 55, 14, 10]}
+
+
+def _write_tables(folder: Path, *, stratified: bool) -> None:
+    rows = []
+    for scope, (n, N) in {"p1": (61, 200), "p2": (33, 150), "p3": (60, 180), "reg": (154, 530)}.items():
+        rows.append([scope, "response_rate", n, N, n / N, 0.1, 0.4])
+    # p2: 3 of 33 respondents with a discomfort: hidden in the practice columns
+    for scope, (n, N) in {"p1": (20, 61), "p2": (3, 33), "p3": (15, 60), "reg": (38, 154)}.items():
+        rows.append([scope, "any_discomfort", n, N, n / N, 0.1, 0.4])
+    pd.DataFrame(rows, columns=["scope", "indicator", "n", "N", "prop", "ci_low", "ci_high"]).to_parquet(
+        folder / "indicators.parquet"
+    )
+    keys = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
+    pd.DataFrame(
+        [
+            [scope, "overall_opinion", key, n, sum(counts), n / sum(counts)]
+            for scope, counts in OPINION.items()
+            for key, n in zip(keys, counts)
+        ],
+        columns=["scope", "variable", "category", "n", "N", "prop"],
+    ).to_parquet(folder / "distributions.parquet")
+    tests = pd.DataFrame(
+        {"scope": ["reg"], "var_a": ["contacts"], "var_b": ["evolution_wait"], "test": ["chi2"], "statistic": [9.1],
+         "dof": [4], "p_value": [0.0123], "p_adjusted": [0.0369], "cramers_v": [0.27], "n": [154]}
+    )
+    if stratified:
+        tests = tests.assign(stratified_test=["gcmh"], p_stratified=[0.0456])
+    tests.to_parquet(folder / "associations.parquet")
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    _write_tables(tmp_path, stratified=False)
+    for practice in LABELS:
+        pd.DataFrame(
+            {"practice": [practice] * 2, "comment": [f"merci ({practice})", None],
+             "return_date": pd.to_datetime(["2021-02-01", "2021-03-15" if practice != "p3" else "2021-04-30"])}
+        ).to_parquet(tmp_path / f"clean-{practice}.parquet")
+        pd.DataFrame({"source_row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="object")}).to_parquet(
+            tmp_path / f"rejects-{practice}.parquet"
+        )
+        (tmp_path / f"{practice}.csv").write_text(practice, encoding="utf-8")
+    # 7, 2 and 6 interviewees: 2 is hidden, and 6 with it (else 2 = 15 − 7 − 6)
+    pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}).to_parquet(tmp_path / "selection.parquet")
+    pd.DataFrame(
+        {
+            "theme": ["information_identification", "access_appointments"],
+            "label": ["Information insuffisante sur l'assistante et difficulté à l'identifier",
+                      "Accès au cabinet et aux rendez-vous"],
+            "origin": ["predefined", "emerged"],
+            "n_interviews": [3, 1],
+            "n_total": [9, 9],
+            "excerpts": [["Je ne savais pas qui elle était.", HOSTILE_EXCERPT], ["On a un rendez-vous plus vite."]],
+        }
+    ).to_parquet(tmp_path / "themes.parquet")
+    return tmp_path
+
+
+def render(folder: Path, name: str, *, settings=None, interviews=True, comment=None) -> str:
+    if comment is not None:
+        frame = pd.read_parquet(folder / "clean-p1.parquet")
+        frame.loc[1, "comment"] = comment
+        frame.to_parquet(folder / "clean-p1.parquet")
+    extra = (
+        {"themes": folder / "themes.parquet", "selection": folder / "selection.parquet", "interviews": RULE,
+         "interviews_codebook": INTERVIEWS_CODEBOOK}
+        if interviews
+        else {}
+    )
+    reports.render_region_patients_report(
+        indicators=folder / "indicators.parquet", distributions=folder / "distributions.parquet",
+        associations=folder / "associations.parquet",
+        clean=[folder / f"clean-{p}.parquet" for p in LABELS], rejects=[folder / f"rejects-{p}.parquet" for p in LABELS],
+        raw=[folder / f"{p}.csv" for p in LABELS], codebook=CODEBOOK, pdf=folder / name,
+        meta={"study_title": "Étude", "synthetic": True, "region": "reg", "region_label": "Région Test",
+              "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice_labels": LABELS},
+        settings=settings or {"confidence": 0.95, "p_adjust": "holm", "min_expected": 5,
+                              "fisher_mc_tables": 200000, "seed": 4242},
+        threshold=5, **extra,
+    )
+    return " ".join(page.extract_text() for page in PdfReader(folder / name).pages)
+
+
+def flat(text: str) -> str:
+    """Line breaks and runs of spaces as one space; narrow no-break spaces kept (they are part of the format)."""
+    return re.sub(r"[ \t\r\n]+", " ", text)
+
+
+def test_interview_section_shows_the_rule_the_counts_and_each_theme_with_its_origin(inputs):
+    text = flat(render(inputs, "r.pdf"))
+    codebook = load_codebook(CODEBOOK)
+    assert "au moins 1 des 1 réponses négatives suivantes : Avis global sur la présence de l'assistante :" in text
+    assert "« Plutôt défavorable » ou « Très défavorable »" in text
+    assert "Cabinet Un 7 Cabinet Deux < 5 Cabinet Trois < 5 Total 15" in text
+    assert "Information insuffisante sur l'assistante et difficulté à l'identifier" in text
+    assert "Origine : Prédéfini (guide d'entretien) — 3 entretiens sur 9" in text
+    assert "Origine : Émergent — 1 entretien sur 9" in text
+    assert "« Je ne savais pas qui elle était. »" in text
+    assert codebook.title_fr in text
+
+
+def test_without_interview_inputs_the_section_says_none_was_coded(inputs):
+    text = flat(render(inputs, "r.pdf", interviews=False))
+    assert "Aucun entretien n'a été codé pour cette région." in text
+    assert "Sélection des entretiens :" not in text
+
+
+def test_themes_without_the_interview_codebook_are_refused_rather_than_labelled_by_hand(inputs):
+    with pytest.raises(ValueError, match="interviews_codebook"):
+        reports.qualitative_context(
+            load_codebook(CODEBOOK), LABELS, 5, themes=inputs / "themes.parquet", selection=None, interviews=None,
+            interviews_codebook=None,
+        )
+
+
+def test_selection_counts_below_the_threshold_and_their_partner_are_hidden():
+    selection = pd.DataFrame({"practice": ["a", "b", "c", "d"], "n_selected": [0, 3, 9, 12]})
+    rows, total = reports.selection_rows(selection, {"a": "A"}, 5)
+    # 3 is hidden; so is 9, the smallest visible count, else 3 = 24 − 0 − 9 − 12. Zero identifies nobody.
+    assert [r["n"] for r in rows] == ["0", "< 5", "< 5", "12"]
+    assert [r["label"] for r in rows] == ["A", "b", "c", "d"]
+    assert total == "24"
+    assert reports.selection_rows(pd.DataFrame({"practice": ["a"], "n_selected": [3]}), {}, 5)[1] == "< 5"
+
+
+def test_methods_appendix_follows_the_configured_settings(inputs):
+    text = flat(render(inputs, "r.pdf", settings={"confidence": 0.9, "p_adjust": "bonferroni", "min_expected": 10,
+                                                  "fisher_mc_tables": 200000, "seed": 4242}))
+    assert "Correction pour tests multiples : Bonferroni" in text
+    assert "Holm" not in text
+    assert f"200{NN}000 tables simulées (graine 4242" in text
+    assert "au moins égaux à 10" in text
+    assert f"intervalles de confiance à 90{NN}%" in text
+    assert "tout effectif inférieur à 5" in text
+    # an indicator's definition comes from the codebook: any_discomfort is the « discomfort » group
+    assert "Au moins un motif de gêne au moins une case cochée parmi : Gêne : confidentialité" in text
+    assert "Sélection des entretiens : Ont été retenues pour un entretien" in text
+
+
+def test_stratified_p_value_column_appears_only_when_the_table_has_it(inputs):
+    assert "p stratifié (cabinet)" not in render(inputs, "a.pdf")
+    _write_tables(inputs, stratified=True)
+    text = flat(render(inputs, "b.pdf"))
+    assert "p stratifié (cabinet)" in text
+    assert "0,012 0,037 0,046 0,27" in text  # p, p adjusted, p stratified, Cramér's V
+    assert "Cochran–Mantel–Haenszel" in text
+
+
+def test_charts_do_not_draw_suppressed_practice_values(inputs, monkeypatch):
+    drawn = {}
+
+    def stacked_distribution(bar_labels, category_labels, props):
+        drawn["o"] = props
+        return "data:image/svg+xml;base64,"
+
+    def indicator_comparison(labels, scope, reference, scope_name, reference_name):
+        drawn["i"] = (scope, reference)
+        return "data:image/svg+xml;base64,"
+
+    monkeypatch.setattr(reports.charts, "stacked_distribution", stacked_distribution)
+    monkeypatch.setattr(reports.charts, "indicator_comparison", indicator_comparison)
+    codebook = load_codebook(CODEBOOK)
+    distributions = pd.read_parquet(inputs / "distributions.parquet")
+    figure = reports.opinion_figure(codebook, distributions, [("p2", "Deux", 5), ("reg", "Région", None)])
+    # p2: 3 « rather unfavourable » is hidden, and 10 (the smallest visible positive count) with it
+    assert drawn["o"][0] == [pytest.approx(20 / 33), None, None, 0.0]
+    assert drawn["o"][1] == [pytest.approx(75 / 154), pytest.approx(55 / 154), pytest.approx(14 / 154), pytest.approx(10 / 154)]
+    assert [row["cells"][0] for row in figure["rows"]] == [f"61{NN}%", "< 5", "< 5", f"0{NN}%"]
+    indicators = pd.read_parquet(inputs / "indicators.parquet")
+    reports.indicator_chart(codebook, indicators, ("p2", "Deux", 5), ("reg", "Région"))
+    scope, reference = drawn["i"]
+    assert scope == [(33 / 150, 0.1, 0.4), None]  # response rate shown; 3 / 33 with a discomfort is not
+    assert reference == [(154 / 530, 0.1, 0.4), (38 / 154, 0.1, 0.4)]
+
+
+def test_hostile_excerpt_and_comment_print_as_text_and_fetch_nothing(inputs, recording_server):
+    port, requests = recording_server
+    comment = f"<link href=http://127.0.0.1:{port}/>"
+    text = flat(render(inputs, "r.pdf", comment=comment))
+    assert HOSTILE_EXCERPT in text
+    assert comment in text
+    assert requests == []
+    assert b"root:" not in (inputs / "r.pdf").read_bytes()
+
+
+def test_the_same_inputs_render_to_identical_bytes_charts_included(inputs):
+    render(inputs, "a.pdf")
+    render(inputs, "b.pdf")
+    data = (inputs / "a.pdf").read_bytes()
+    assert data == (inputs / "b.pdf").read_bytes()
+    assert data.count(b"/Subtype /Form") >= 2  # the two charts are embedded (SVG drawn as PDF forms)
+
+
+def bookmarks(outline, depth=0) -> list[tuple[int, str]]:
+    """(depth, title) of every outline entry, in reading order."""
+    entries = []
+    for item in outline:
+        entries += bookmarks(item, depth + 1) if isinstance(item, list) else [(depth, item.title)]
+    return entries
+
+
+def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs):
+    render(inputs, "r.pdf")
+    reader = PdfReader(inputs / "r.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    outline = bookmarks(reader.outline)
+    top = [title for depth, title in outline if depth == 0]
+    chapters = [title for depth, title in outline if depth == 1]
+    sections = [title for depth, title in outline if depth == 2]
+    assert top == ["Étude"]  # the cover's title holds the report's chapters (h2), which hold their sections (h3)
+    assert chapters[0] == "Indicateurs principaux"
+    assert {"Entretiens qualitatifs", "Méthodes", "Provenance"} <= set(chapters)
+    assert {"Par cabinet", "Thèmes des entretiens", "Questions et codes"} <= set(sections)
+    assert f"page 1 / {len(pages)}" in pages[0]
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"page {number} / {len(pages)}" in text
+        assert "Région Test" in text  # running header: the scope, on every page after the cover
+    assert reader.metadata.title == f"{load_codebook(CODEBOOK).title_fr} — Région Test"
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_figures_print_in_french_format(inputs):
+    text = flat(render(inputs, "r.pdf"))
+    assert f"154 / 530 29{NN}% [10{NN}% ; 40{NN}%]" in text  # the region's return rate, 29.06 %
+    assert f"Cabinet Un Cabinet Deux Cabinet Trois Taux de retour 31{NN}% 22{NN}% 33{NN}%" in text
