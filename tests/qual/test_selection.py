@@ -101,6 +101,10 @@ def test_rule_is_read_from_config_and_described_in_french_with_codebook_labels()
     assert "Avis global sur la présence de l'assistante : « Plutôt défavorable » ou « Très défavorable »" in text
     assert "Évolution perçue du temps d'attente : « Dégradé »" in text
     assert text.endswith("Au moins un motif de gêne.")
+    single = SelectionRule({"evolution_wait": ("worse",)}, 1).describe_fr(CODEBOOK)
+    assert single.endswith("ont donné la réponse négative suivante : Évolution perçue du temps d'attente : « Dégradé ».")
+    every = SelectionRule({"evolution_wait": ("worse",), "any_discomfort": (True,)}, 2).describe_fr(CODEBOOK)
+    assert "ont donné les 2 réponses négatives suivantes" in every
 
 
 @pytest.mark.parametrize(

@@ -181,3 +181,11 @@ def test_ranked_bars_keep_labels_as_text():
 def test_importing_the_module_does_not_import_matplotlib():
     code = "import sys, assistmed.reports.charts; print('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_without_a_reference_only_the_scope_is_drawn_and_nothing_is_written_masked():
+    svg = svg_of(
+        indicator_comparison(["Femmes", "Au moins 2 contacts"], [(0.73, 0.68, 0.77), (0.81, 0.77, 0.85)], None, "Région")
+    )
+    assert 'id="points-scope"' in svg and 'id="points-reference"' not in svg
+    assert "masqué" not in svg and "Région" in svg

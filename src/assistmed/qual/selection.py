@@ -84,10 +84,17 @@ class SelectionRule:
             else:
                 label = codebook.variable(name).label_fr if name in codebook.by_name else codebook.indicator(name).label_fr
                 criteria.append(label if tuple(values) == (True,) else f"{label} : non")
+        if len(criteria) == 1:
+            answers = f"la réponse négative suivante : {criteria[0]}"
+        elif self.min_negative == len(criteria):
+            answers = f"les {len(criteria)} réponses négatives suivantes : {' ; '.join(criteria)}"
+        else:
+            answers = (
+                f"au moins {self.min_negative} des {len(criteria)} réponses négatives suivantes : {' ; '.join(criteria)}"
+            )
         return (
             "Ont été retenues pour un entretien les personnes qui ont accepté d'être recontactées, ont laissé un"
-            f" moyen de les joindre et ont donné au moins {self.min_negative} des {len(criteria)} réponses"
-            f" négatives suivantes : {' ; '.join(criteria)}."
+            f" moyen de les joindre et ont donné {answers}."
         )
 
 

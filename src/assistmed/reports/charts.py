@@ -115,27 +115,31 @@ def _interval(name: str, label: str, value: tuple[float, float, float] | None) -
 def indicator_comparison(
     labels: Sequence[str],
     scope: Sequence[tuple[float, float, float] | None],
-    reference: Sequence[tuple[float, float, float] | None],
+    reference: Sequence[tuple[float, float, float] | None] | None,
     scope_name: str,
-    reference_name: str,
+    reference_name: str = "",
 ) -> str:
-    """One row per indicator: the scope's and the reference's proportions with their 95 % intervals.
+    """One row per indicator: the scope's proportions with their 95 % intervals, and the reference's beside.
 
     ``scope`` and ``reference`` hold (prop, ci_low, ci_high) on 0–1, or None for a suppressed value, which
-    is not drawn: « masqué » is written at its place.
+    is not drawn: « masqué » is written at its place. With ``reference`` None only the scope is drawn.
     """
-    _check_lengths("indicator_comparison", labels=labels, scope=scope, reference=reference)
-    series = [
-        ("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", 0.17),
-        (
-            "reference",
-            reference_name,
-            [_interval(reference_name, lab, v) for lab, v in zip(labels, reference)],
-            ORANGE,
-            "D",
-            -0.17,
-        ),
-    ]
+    if reference is None:
+        series = [("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", 0.0)]
+        _check_lengths("indicator_comparison", labels=labels, scope=scope)
+    else:
+        _check_lengths("indicator_comparison", labels=labels, scope=scope, reference=reference)
+        series = [
+            ("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", 0.17),
+            (
+                "reference",
+                reference_name,
+                [_interval(reference_name, lab, v) for lab, v in zip(labels, reference)],
+                ORANGE,
+                "D",
+                -0.17,
+            ),
+        ]
     wrapped = _wrap(labels, 45)
 
     def draw(axes) -> None:
@@ -172,7 +176,7 @@ def indicator_comparison(
             [name for _, name, *_ in series],
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
-            ncol=2 if len(scope_name) + len(reference_name) <= 70 else 1,  # long names: one above the other
+            ncol=len(series) if len(scope_name) + len(reference_name) <= 70 else 1,  # long names: stacked
             frameon=False,
         )
 

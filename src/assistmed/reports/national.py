@@ -13,7 +13,7 @@ from assistmed.patients import NATIONAL
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.patients import (
     TEST_NAMES,
-    _label,
+    variable_label,
     indicator_rows,
     methods_context,
     provenance,
@@ -49,7 +49,7 @@ def between_region_rows(codebook: Codebook, associations: pd.DataFrame) -> list[
     for r in between.itertuples(index=False):
         rows.append(
             {
-                "item": _label(codebook, r.var_b),
+                "item": variable_label(codebook, r.var_b),
                 "test": TEST_NAMES.get(r.test, r.test),
                 "n": fmt_int(r.n),
                 "p": fmt_p(r.p_value),
@@ -98,7 +98,7 @@ def render_national_report(
         "side_by_side": regions_side_by_side(cb, ind, scopes),
         "between": between_region_rows(cb, assoc),
         "tests": pooled_test_rows(cb, assoc),
-        "methods": methods_context(cb, settings, None),
-        "provenance": provenance([indicators, associations], cb, dates),
+        "methods": methods_context(cb, settings, None, stratified=True),
+        "provenance": provenance([indicators, associations], cb, dates["return_date"]),
     }
     render_pdf("national.html.j2", context, pdf, title=title)

@@ -121,7 +121,7 @@ def indicator_chart(
     return charts.indicator_comparison(
         [ind.label_fr for ind in shown],
         [_interval(table, scope_id, ind.name, threshold) for ind in shown],
-        [_interval(table, reference[0], ind.name, None) if reference else None for ind in shown],
+        [_interval(table, reference[0], ind.name, None) for ind in shown] if reference else None,
         scope_name,
         reference[1] if reference else "",
     )
@@ -153,7 +153,7 @@ def opinion_figure(
     }
 
 
-def _label(codebook: Codebook, name: str) -> str:
+def variable_label(codebook: Codebook, name: str) -> str:
     if name == "practice":
         return "Cabinet"
     if name in codebook.by_name:
@@ -167,7 +167,7 @@ def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> lis
     rows = []
     for r in associations[associations["scope"] == scope].itertuples(index=False):
         row = {
-            "pair": f"{_label(codebook, r.var_a)} × {_label(codebook, r.var_b)}",
+            "pair": f"{variable_label(codebook, r.var_a)} × {variable_label(codebook, r.var_b)}",
             "test": TEST_NAMES.get(r.test, r.test),
             "n": fmt_int(r.n),
             "p": fmt_p(r.p_value),
