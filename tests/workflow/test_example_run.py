@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 import yaml
@@ -154,4 +156,6 @@ def test_the_snakemake_report_holds_every_pdf_and_the_main_tables_with_captions(
         assert name in html, name
     for table in ("patients-indicators.csv", "patients-associations.csv", "gps-determinants.csv", "qual-themes.csv"):
         assert table in html, table
-    assert "Rapport PDF du cabinet" in html and "Thèmes des entretiens" in html
+    # Captions are embedded as JSON strings (non-ASCII characters escaped).
+    for caption in ("Rapport PDF du cabinet vendee-a", "Thèmes des entretiens", "Rapport de l'enquête auprès des médecins"):
+        assert json.dumps(caption)[1:-1] in html, caption

@@ -103,7 +103,19 @@ def test_pooled_report_prints_each_practice_cell_or_hides_it(example_run):
             r = table.loc[(practice, indicator.name)]
             cells.append(f"< {threshold}" if suppress_proportion(r["n"], r["N"], threshold) else fmt_percent(r["prop"]))
         assert " ".join(cells) in text, indicator.name
-    assert "Aucun entretien n'a été codé pour cette région." in text
+
+
+def test_pooled_report_prints_each_theme_count_and_the_number_selected(example_run):
+    results = example_run / "results" / REGION
+    text = pdf_text(results / f"reports/{REGION}-patients.pdf")
+    themes = pd.read_parquet(results / "qual/themes.parquet")
+    for row in themes.itertuples(index=False):
+        noun = "entretien" if row.n_interviews == 1 else "entretiens"
+        assert f"{fmt_int(row.n_interviews)} {noun} sur {fmt_int(row.n_total)}" in text, row.theme
+        assert " ".join(row.label.split()) in text, row.theme
+    selected = int(pd.read_parquet(results / "qual/selection.parquet")["n_selected"].sum())
+    assert f"Total {fmt_int(selected)}" in text
+    assert "Aucun entretien n'a été codé pour cette région." not in text
 
 
 def test_gp_report_prints_the_determinants_p_values_and_the_barrier_percentages(example_run):
