@@ -110,7 +110,7 @@ def flat(text: str) -> str:
 def test_interview_section_shows_the_rule_the_counts_and_each_theme_with_its_origin(inputs):
     text = flat(render(inputs, "r.pdf"))
     codebook = load_codebook(CODEBOOK)
-    assert "au moins 1 des 1 réponses négatives suivantes : Avis global sur la présence de l'assistante :" in text
+    assert "ont donné la réponse négative suivante : Avis global sur la présence de l'assistante :" in text
     assert "« Plutôt défavorable » ou « Très défavorable »" in text
     assert "Cabinet Un 7 Cabinet Deux < 5 Cabinet Trois < 5 Total 15" in text
     assert "Information insuffisante sur l'assistante et difficulté à l'identifier" in text
