@@ -283,7 +283,8 @@ def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook YAML file; errors name the file and the entry."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present: the same safe subset, ten times faster than the pure-Python one.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise CodebookError(f"{path}: cannot read the codebook ({exc.strerror})") from exc
     except yaml.YAMLError as exc:

@@ -196,15 +196,20 @@ def all_outputs():
 
 
 def report_meta(region, practice=None, strand="patients"):
-    """What a report's cover and headers say about the study and its scope."""
+    """What a report's cover and headers say about the study and its scope.
+
+    A practice report gets its own label only: with every practice's labels, each of N reports would carry
+    N labels (N² at DAG time) and renaming one practice would rerun every practice report.
+    """
     spec = config["regions"][region]
+    labels = practice_labels(region)
     meta = {
         "study_title": config["study"]["title"],
         "synthetic": config["study"]["synthetic"],
         "region": region,
         "region_label": spec["label"],
         "period": spec[strand].get("period"),
-        "practice_labels": practice_labels(region),
+        "practice_labels": labels if practice is None else {practice: labels[practice]},
     }
     if practice is not None:
         meta["practice"] = practice
