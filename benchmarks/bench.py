@@ -34,15 +34,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "benchmarks" / "results"
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS", ROOT / "benchmarks" / "results"))
 RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"
 LINKED = ("Snakefile", "workflow", "config", "resources")
 REGION = "bench"
-SCENARIOS = ("dry_run", "full", "noop", "rerun_one", "lower_bound")
+SCENARIOS = ("dry_run", "full", "noop", "rerun_one_dry", "rerun_one", "lower_bound")
 SCENARIO_LABELS = {
     "dry_run": "dry-run (fresh, all jobs planned)",
     "full": "full run",
     "noop": "no-op run",
+    "rerun_one_dry": "dry-run after one practice changes (jobs planned)",
     "rerun_one": "rerun after one practice changes",
     "lower_bound": "lower bound: one process, no orchestration",
 }
@@ -191,6 +192,16 @@ def machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                            capture_output=True, text=True).stdout.strip()
+    if commit.returncode != 0:
+        # A snapshot made with `git archive` (see RESULTS.md), so that editing the worktree during a long
+        # run does not change the code the jobs import: its commit is given in BENCH_COMMIT.
+        return {**_machine_common(cpu_model, mem_kb, snakemake_version),
+                "commit": os.environ.get("BENCH_COMMIT", "unknown") + " (git archive snapshot)"}
+    return {**_machine_common(cpu_model, mem_kb, snakemake_version),
+            "commit": commit.stdout.strip() + (" (with uncommitted changes)" if dirty else "")}
+
+
+def _machine_common(cpu_model: str, mem_kb: int, snakemake_version: str) -> dict:
     return {
         "nproc": os.cpu_count(),
         "ram_gb": round(mem_kb / 1024**2, 1),
@@ -198,7 +209,6 @@ def machine() -> dict:
         "python": platform.python_version(),
         "snakemake": snakemake_version,
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": commit.stdout.strip() + (" (with uncommitted changes)" if dirty else ""),
     }
 
 
@@ -210,7 +220,9 @@ def change_one_practice(csv: Path) -> None:
 
 
 def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launcher: str,
-          scenarios: list[str]) -> dict:
+          scenarios: list[str], save) -> dict:
+    """Measure the scenarios in order; `save(result)` is called after each, so a run cut short keeps
+    what it measured."""
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -224,8 +236,11 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
         cwd=workdir, env=env, check=True, capture_output=True,
     )
     start = [python, "-m", "snakemake"] if launcher == "snakemake" else [python, str(ZYGOTE), "snakemake"]
-    snakemake = [*start, "--cores", str(cores), "--configfile", "bench.yaml", "--replace-workflow-config",
-                 "--scheduler", scheduler]
+    options = ["--cores", str(cores), "--configfile", "bench.yaml", "--replace-workflow-config",
+               "--scheduler", scheduler]
+    snakemake = [*start, *options]
+    # Runs with no job to run do not start the experiment's zygote (a real set-up would start it lazily).
+    planning = [python, "-m", "snakemake", *options]
     logs = workdir / "bench-logs"
     logs.mkdir()
     rows: dict[str, dict] = {}
@@ -242,18 +257,24 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
     }
     if "dry_run" in scenarios:
         print(f"N={n}: dry-run", flush=True)
-        rows["dry_run"] = measure([*snakemake, "--dry-run"], workdir, env, logs / "dry_run.log")
+        rows["dry_run"] = measure([*planning, "--dry-run"], workdir, env, logs / "dry_run.log")
+        save(result)
     if "full" in scenarios:
         print(f"N={n}: full run", flush=True)
         rows["full"] = measure(snakemake, workdir, env, logs / "full.log", sample=True)
+        save(result)
     if "noop" in scenarios:
         print(f"N={n}: no-op", flush=True)
-        rows["noop"] = measure(snakemake, workdir, env, logs / "noop.log")
+        rows["noop"] = measure(planning, workdir, env, logs / "noop.log")
+        save(result)
     if "rerun_one" in scenarios:
         change_one_practice(workdir / "data" / REGION / "patients" / f"{REGION}-0001.csv")
         print(f"N={n}: rerun after one practice changes", flush=True)
+        rows["rerun_one_dry"] = measure([*planning, "--dry-run"], workdir, env, logs / "rerun_one_dry.log")
+        save(result)
         rows["rerun_one"] = measure([*snakemake, "--skip-script-cleanup"], workdir, env,
                                     logs / "rerun_one.log", sample=True)
+        save(result)
     if "lower_bound" in scenarios:
         print(f"N={n}: lower bound", flush=True)
         rows["lower_bound"] = measure(
@@ -262,6 +283,7 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
             workdir, env, logs / "lower_bound.log",
         )
         rows["lower_bound"]["jobs"] = 4 * n + 2
+        save(result)
     if "heaviest" in scenarios and "full" in rows and "rerun_one" in rows:
         # The heaviest job (by sampled peak) run alone, from the script Snakemake kept in the rerun.
         sampled = {k: v for k, v in rows["full"]["peak_rss_mb_sampled"].items() if k in KEPT_SCRIPTS}
@@ -269,6 +291,7 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
         script = next((workdir / ".snakemake" / "scripts").glob(f"tmp*.{heaviest}.py"))
         result["heaviest_job"] = {"script": heaviest,
                                   "max_rss_mb": max_rss_time_v([python, str(script)], workdir, env)}
+        save(result)
     shutil.rmtree(workdir / ".snakemake" / "scripts", ignore_errors=True)
     return result
 
@@ -433,10 +456,13 @@ def main(argv: list[str] | None = None) -> None:
         label = args.label or args.scheduler
         slug = re.sub(r"[^\w-]+", "_", label)
         for n in args.practices:
-            result = bench(n, Path(args.workdir.format(n=n, label=slug)), args.scheduler, args.cores, label,
-                           args.launcher, args.scenarios)
             path = RESULTS_DIR / f"{n:05d}-{slug}.json"
-            path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+
+            def save(result: dict, path: Path = path) -> None:
+                path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+
+            result = bench(n, Path(args.workdir.format(n=n, label=slug)), args.scheduler, args.cores, label,
+                           args.launcher, args.scenarios, save)
             print(render_table([result]), flush=True)
     results = load_results()
     print(render_table(results))
