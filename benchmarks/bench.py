@@ -252,7 +252,7 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
         "cores": cores,
         "returns_per_practice": 60,
         "machine": machine(),
-        "command": " ".join(["python benchmarks/bench.py", *sys.argv[1:]]),
+        "command": shlex.join(["python", "benchmarks/bench.py", *sys.argv[1:]]),
         "scenarios": rows,
     }
     if "dry_run" in scenarios:
@@ -407,10 +407,13 @@ def render_memory(results: list[dict]) -> str:
     for result in results:
         if "full" not in result["scenarios"]:
             continue
-        heaviest = result.get("heaviest_job", {"script": "not measured", "max_rss_mb": float("nan")})
+        heaviest = result.get("heaviest_job")
         sampled = ", ".join(f"{k} {v:.0f}" for k, v in result["scenarios"]["full"]["peak_rss_mb_sampled"].items())
-        alone = heaviest.get("alone_mb") or {heaviest["script"]: heaviest["max_rss_mb"]}
-        alone_text = ", ".join(f"{k} {v:.0f} MB" for k, v in alone.items())
+        if heaviest is None:
+            alone_text = "not measured"
+        else:
+            alone = heaviest.get("alone_mb") or {heaviest["script"]: heaviest["max_rss_mb"]}
+            alone_text = ", ".join(f"{k} {v:.0f} MB" for k, v in alone.items())
         lines.append(f"| {result['practices']:,} | {result['label']} | {alone_text} | {sampled} |")
     return "\n".join(lines)
 
