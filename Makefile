@@ -1,6 +1,6 @@
 # Quick start:  make run   (set up .venv, run the workflow on the bundled example)
 #               make test  (same set-up, then every check and test)
-#               make bench (benchmarks at 6, 100 and 1,000 practices: about 2 h on 2 cores; not a test)
+#               make bench (benchmarks at 6, 100 and 1,000 practices: 1.5 h or more on 2 cores; not a test)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
