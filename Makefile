@@ -1,5 +1,6 @@
 # Quick start:  make run   (set up .venv, run the workflow on the bundled example)
 #               make test  (same set-up, then every check and test)
+#               make bench (benchmarks at 6, 100 and 1,000 practices: 1.5 h or more on 2 cores; not a test)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-de
 TEST_SYSTEM_PACKAGES := slurm-wlm munge
 CONFIGS := config/config.yaml $(wildcard config/examples/*.yaml)
 
-.PHONY: run test lint dry-run system-packages test-system-packages venv clean
+.PHONY: run test lint dry-run bench system-packages test-system-packages venv clean
 
 run: venv
 	$(BIN)/snakemake --cores $(CORES)
@@ -29,6 +30,11 @@ dry-run: venv
 		echo "snakemake -n --configfile $$cfg --replace-workflow-config"; \
 		$(BIN)/snakemake -n --quiet rules --configfile $$cfg --replace-workflow-config || exit 1; \
 	done
+
+# Writes benchmarks/results/*.json and benchmarks/RESULTS.md; scratch directories under /tmp (BENCH_N to choose).
+BENCH_N ?= 6 100 1000
+bench: venv
+	PYTHONPATH=$(CURDIR)/src $(BIN)/python benchmarks/bench.py run --practices $(BENCH_N)
 
 venv: $(STAMP)
 
