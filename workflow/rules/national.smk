@@ -28,7 +28,13 @@ rule report_national:
         clean=lambda wc: national_inputs(wc)["clean"],
         codebook=config["codebooks"]["patients"],
     output:
-        pdf="results/national/reports/national.pdf",
+        pdf=report(
+            "results/national/reports/national.pdf",
+            caption="../report/national_pdf.rst",
+            category="Rapports PDF",
+            subcategory="national",
+            labels={"Rapport": "national", "Cabinet": "tous"},
+        ),
     log:
         "logs/national/reports/national.log",
     conda:
