@@ -124,22 +124,13 @@ def indicator_comparison(
     ``scope`` and ``reference`` hold (prop, ci_low, ci_high) on 0–1, or None for a suppressed value, which
     is not drawn: « masqué » is written at its place. With ``reference`` None only the scope is drawn.
     """
-    if reference is None:
-        series = [("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", 0.0)]
-        _check_lengths("indicator_comparison", labels=labels, scope=scope)
-    else:
-        _check_lengths("indicator_comparison", labels=labels, scope=scope, reference=reference)
-        series = [
-            ("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", 0.17),
-            (
-                "reference",
-                reference_name,
-                [_interval(reference_name, lab, v) for lab, v in zip(labels, reference)],
-                ORANGE,
-                "D",
-                -0.17,
-            ),
-        ]
+    lengths = {"labels": labels, "scope": scope} | ({} if reference is None else {"reference": reference})
+    _check_lengths("indicator_comparison", **lengths)
+    offset = 0.0 if reference is None else 0.17
+    series = [("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", offset)]
+    if reference is not None:
+        values = [_interval(reference_name, lab, v) for lab, v in zip(labels, reference)]
+        series.append(("reference", reference_name, values, ORANGE, "D", -offset))
     wrapped = _wrap(labels, 45)
 
     def draw(axes) -> None:
