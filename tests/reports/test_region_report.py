@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
+from assistmed.reports import common
 from assistmed.reports import patients as reports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,7 +180,7 @@ def test_charts_do_not_draw_suppressed_practice_values(inputs, monkeypatch):
         return "data:image/svg+xml;base64,"
 
     monkeypatch.setattr(reports.charts, "stacked_distribution", stacked_distribution)
-    monkeypatch.setattr(reports.charts, "indicator_comparison", indicator_comparison)
+    monkeypatch.setattr(common.charts, "indicator_comparison", indicator_comparison)
     codebook = load_codebook(CODEBOOK)
     distributions = pd.read_parquet(inputs / "distributions.parquet")
     figure = reports.opinion_figure(codebook, distributions, [("p2", "Deux", 5), ("reg", "Région", None)])
@@ -188,7 +189,7 @@ def test_charts_do_not_draw_suppressed_practice_values(inputs, monkeypatch):
     assert drawn["o"][1] == [pytest.approx(75 / 154), pytest.approx(55 / 154), pytest.approx(14 / 154), pytest.approx(10 / 154)]
     assert [row["cells"][0] for row in figure["rows"]] == [f"61{NN}%", "< 5", "< 5", f"0{NN}%"]
     indicators = pd.read_parquet(inputs / "indicators.parquet")
-    reports.indicator_chart(codebook, indicators, ("p2", "Deux", 5), ("reg", "Région"))
+    common.indicator_chart(codebook, indicators, ("p2", "Deux", 5), ("reg", "Région"))
     scope, reference = drawn["i"]
     assert scope == [(33 / 150, 0.1, 0.4), None]  # response rate shown; 3 / 33 with a discomfort is not
     assert reference == [(154 / 530, 0.1, 0.4), (38 / 154, 0.1, 0.4)]

@@ -12,7 +12,7 @@ from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE
 from assistmed.patients.analyse import item_distributions
 from assistmed.reports.charts import forest_plot, ranked_bars
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
-from assistmed.reports.patients import TEST_NAMES, methods_context, provenance
+from assistmed.reports.common import TEST_NAMES, methods_context, provenance
 from assistmed.reports.render import render_pdf
 
 

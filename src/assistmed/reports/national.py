@@ -11,18 +11,18 @@ from assistmed.codebook import Codebook, load_codebook
 from assistmed.io import read_parquet_stack
 from assistmed.patients import NATIONAL
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
-from assistmed.reports.patients import (
+from assistmed.reports.common import (
+    STRATIFIED_TEST_NAMES,
     TEST_NAMES,
-    variable_label,
     indicator_rows,
     methods_context,
     provenance,
     test_rows,
+    variable_label,
 )
 from assistmed.reports.render import render_pdf
 
 NATIONAL_LABEL = "Ensemble (national)"
-STRATIFIED_TEST_NAMES = {"cmh": "Cochran–Mantel–Haenszel", "gcmh": "CMH généralisé", "": "—"}
 
 
 def regions_side_by_side(codebook: Codebook, indicators: pd.DataFrame, scopes: Mapping[str, str]) -> list[dict]:

@@ -1,0 +1,202 @@
+"""Report helpers every strand's report uses (patients per practice and per region, GPs, national).
+
+Names of tests and corrections, the small-count masking of indicator rows and partitions, indicator rows
+and charts, test rows, data-quality rows, the methods context drawn from the codebook and the settings, and
+the provenance table. A strand's module builds its own sections from these and renders its template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+import assistmed
+from assistmed.codebook import Codebook, Indicator
+from assistmed.disclosure import suppress_partition, suppress_proportion
+from assistmed.reports import charts
+from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
+
+TEST_NAMES = {"chi2": "χ² de Pearson", "fisher": "Fisher exact", "fisher_mc": "Fisher (Monte-Carlo)"}
+STRATIFIED_TEST_NAMES = {"cmh": "Cochran–Mantel–Haenszel", "gcmh": "CMH généralisé", "": "—"}
+P_ADJUST_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini–Hochberg", "simes-hochberg": "Hochberg"}
+
+
+def sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def masked(threshold: int | None) -> str:
+    """What a masked cell prints."""
+    return f"< {threshold}"
+
+
+def suppressed(row: pd.Series, threshold: int | None) -> bool:
+    """Whether an indicator row's figures must be hidden (no threshold: pooled figures are always shown)."""
+    return threshold is not None and suppress_proportion(int(row["n"]), int(row["N"]), threshold)
+
+
+def hidden_cells(counts: Sequence[int], N: int, categorical: bool, threshold: int | None) -> list[bool]:
+    """Suppression flags of an item's cells (a checkbox's partition is ticked / not ticked)."""
+    partition = counts if categorical else [counts[0], N - counts[0]]
+    flags = suppress_partition(partition, threshold) if threshold else [False] * len(partition)
+    return flags[: len(counts)]
+
+
+def indicator_rows(
+    codebook: Codebook, indicators: pd.DataFrame, scope: str, ref_scope: str | None, threshold: int | None
+) -> list[dict]:
+    """One row per codebook indicator of ``scope``: n / N, %, interval (masked when small), and the
+    reference scope's % and interval beside when ``ref_scope`` is given."""
+    table = indicators.set_index(["scope", "indicator"])
+    rows = []
+    for ind in codebook.indicators:
+        if (scope, ind.name) not in table.index:
+            continue
+        r = table.loc[(scope, ind.name)]
+        hide = suppressed(r, threshold)
+        row = {
+            "label": ind.label_fr,
+            "nN": masked(threshold) if hide else f"{fmt_int(r['n'])} / {fmt_int(r['N'])}",
+            "pct": masked(threshold) if hide else fmt_percent(r["prop"]),
+            "ci": "—" if hide else fmt_ci(r["ci_low"], r["ci_high"]),
+        }
+        if ref_scope is not None and (ref_scope, ind.name) in table.index:
+            ref = table.loc[(ref_scope, ind.name)]
+            row["ref_pct"] = fmt_percent(ref["prop"])
+            row["ref_ci"] = fmt_ci(ref["ci_low"], ref["ci_high"])
+        rows.append(row)
+    return rows
+
+
+def indicator_interval(
+    table: pd.DataFrame, scope: str, indicator: str, threshold: int | None
+) -> tuple[float, float, float] | None:
+    """(prop, ci_low, ci_high) of one indicator for a chart; None when absent or suppressed."""
+    if (scope, indicator) not in table.index:
+        return None
+    r = table.loc[(scope, indicator)]
+    if suppressed(r, threshold):
+        return None
+    return float(r["prop"]), float(r["ci_low"]), float(r["ci_high"])
+
+
+def indicator_chart(
+    codebook: Codebook,
+    indicators: pd.DataFrame,
+    scope: tuple[str, str, int | None],
+    reference: tuple[str, str] | None,
+) -> str:
+    """Headline indicators of ``scope`` (id, name, threshold) beside ``reference`` (id, name), as SVG."""
+    table = indicators.set_index(["scope", "indicator"])
+    scope_id, scope_name, threshold = scope
+    shown = [ind for ind in codebook.indicators if (scope_id, ind.name) in table.index]
+    return charts.indicator_comparison(
+        [ind.label_fr for ind in shown],
+        [indicator_interval(table, scope_id, ind.name, threshold) for ind in shown],
+        [indicator_interval(table, reference[0], ind.name, None) for ind in shown] if reference else None,
+        scope_name,
+        reference[1] if reference else "",
+    )
+
+
+def variable_label(codebook: Codebook, name: str) -> str:
+    if name == "practice":
+        return "Cabinet"
+    if name in codebook.by_name:
+        return codebook.variable(name).label_fr
+    return codebook.indicator(name).label_fr
+
+
+def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> list[dict]:
+    """The scope's tests; with ``p_strat`` when the table holds the practice-stratified sensitivity test."""
+    stratified = "p_stratified" in associations.columns
+    rows = []
+    for r in associations[associations["scope"] == scope].itertuples(index=False):
+        row = {
+            "pair": f"{variable_label(codebook, r.var_a)} × {variable_label(codebook, r.var_b)}",
+            "test": TEST_NAMES.get(r.test, r.test),
+            "n": fmt_int(r.n),
+            "p": fmt_p(r.p_value),
+            "p_adj": fmt_p(r.p_adjusted),
+            "v": fmt_decimal(r.cramers_v, 2),
+        }
+        if stratified:
+            row["p_strat"] = fmt_p(r.p_stratified)
+        rows.append(row)
+    return rows
+
+
+def quality_row(label: str, clean: pd.DataFrame, rejects: pd.DataFrame) -> dict:
+    reasons = rejects["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
+    return {
+        "label": label,
+        "raw": fmt_int(len(clean) + len(rejects)),
+        "kept": fmt_int(len(clean)),
+        "rejected": fmt_int(len(rejects)),
+        "reasons": " ; ".join(f"{reason} ({count})" for reason, count in reasons.items()) or "—",
+    }
+
+
+def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:
+    """What an indicator counts, in French, from its codebook definition."""
+    if indicator.kind == "response_rate":
+        return "questionnaires retournés et conservés après validation, rapportés aux questionnaires distribués"
+    if indicator.group is not None:
+        ticked = [v.label_fr for v in codebook.group_members(indicator.group, include_none=False)]
+        return (
+            f"au moins une case cochée parmi : {' ; '.join(ticked)} — parmi les répondants ayant coché au moins"
+            " une case de la question"
+        )
+    variable = codebook.variable(indicator.variable)
+    answers = " ou ".join(f"« {variable.label_for_key(k)} »" for k in indicator.success)
+    return f"{variable.label_fr} : {answers} — parmi les répondants ayant répondu à la question"
+
+
+def methods_context(
+    codebook: Codebook, settings: Mapping, threshold: int | None, stratified: bool = False
+) -> dict:
+    variables = []
+    for v in codebook.variables:
+        if v.restricted:
+            continue
+        codes = ", ".join(f"{c.code} = {c.fr}" for c in v.codes) if v.codes else v.type
+        variables.append({"name": v.name, "label": v.label_fr, "codes": codes})
+    p_adjust = settings.get("p_adjust", "holm")
+    return {
+        "codebook_title": codebook.title_fr,
+        "codebook_version": codebook.version,
+        "confidence_pct": fmt_percent(settings.get("confidence", 0.95)),
+        "min_expected": settings.get("min_expected", 5),
+        "mc_tables": fmt_int(settings.get("fisher_mc_tables", 100_000)),
+        "seed": settings.get("seed", 20210101),
+        "p_adjust": P_ADJUST_NAMES.get(p_adjust, p_adjust),
+        "threshold": threshold,
+        "variables": variables,
+        "indicators": [
+            {"name": ind.name, "label": ind.label_fr, "definition": indicator_definition(codebook, ind)}
+            for ind in codebook.indicators
+        ],
+        "stratified": stratified,
+        "selection_rule": None,
+    }
+
+
+def provenance(
+    raw: Sequence[str | Path], codebook: Codebook, dates: pd.Series, date_label: str = "Données arrêtées au"
+) -> list[tuple[str, str]]:
+    """Input checksums, versions, and the date of the latest data (never the clock: reports are reproducible)."""
+    dates = pd.to_datetime(dates).dropna()
+    rows = [(f"SHA-256 de {Path(p).name}", sha256(p)) for p in raw]
+    rows += [
+        ("Version du codebook", f"{codebook.name} {codebook.version}"),
+        ("Version d'assistmed", assistmed.__version__),
+        (date_label, dates.max().strftime("%d/%m/%Y") if len(dates) else "—"),
+    ]
+    return rows
+
+
+def return_dates(clean: pd.DataFrame) -> pd.Series:
+    return clean["return_date"] if "return_date" in clean else pd.Series(dtype="datetime64[ns]")
