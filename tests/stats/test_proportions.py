@@ -6,6 +6,8 @@ Published values have 4 decimals, hence abs=5e-5.
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistmed.stats.proportions import (
     Proportion,
@@ -82,3 +84,31 @@ def test_impossible_counts_are_refused(k, n):
 def test_a_confidence_outside_zero_one_is_refused():
     with pytest.raises(ValueError, match="confidence"):
         proportion(3, 10, confidence=95)
+
+
+@given(data=st.data(), n=st.integers(min_value=1, max_value=200), continuity=st.booleans())
+def test_wilson_bounds_are_ordered_and_exact_at_zero_and_one(data, n, continuity):
+    k = data.draw(st.integers(min_value=0, max_value=n))
+    low, high = wilson_interval(k, n, continuity=continuity)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+    assert (low == 0.0) == (k == 0) and (high == 1.0) == (k == n)
+    mirror_low, mirror_high = wilson_interval(n - k, n, continuity=continuity)  # the interval of the complement
+    assert low == pytest.approx(1 - mirror_high, abs=1e-12) and high == pytest.approx(1 - mirror_low, abs=1e-12)
+
+
+def test_everyone_or_nobody_gives_the_exact_bound_for_every_practice_size():
+    # 7/7 to 12/12 gave an upper bound of 0.9999999999999999, below the proportion 1 (issue #15).
+    for n in range(1, 201):
+        assert wilson_interval(n, n)[1] == 1.0 and wilson_interval(0, n)[0] == 0.0
+        p = proportion(n, n)
+        assert p.ci_low <= p.prop == p.ci_high == 1.0
+
+
+@given(
+    data=st.data(), n1=st.integers(min_value=1, max_value=200), n2=st.integers(min_value=1, max_value=200)
+)
+def test_difference_interval_contains_the_difference_and_stays_within_minus_one_and_one(data, n1, n2):
+    k1 = data.draw(st.integers(min_value=0, max_value=n1))
+    k2 = data.draw(st.integers(min_value=0, max_value=n2))
+    low, high = newcombe_difference_interval(k1, n1, k2, n2)
+    assert -1.0 <= low <= k1 / n1 - k2 / n2 <= high <= 1.0

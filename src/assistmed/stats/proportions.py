@@ -53,20 +53,23 @@ def wilson_interval(
         centre = 2 * n * p + z * z
         half = z * math.sqrt(z * z + 4 * n * p * (1 - p))
         low, high = (centre - half) / denom, (centre + half) / denom
-    else:
+    else:  # the square roots are only defined away from the bound each formula does not apply to
         low = (
             0.0
             if k == 0
-            else (2 * n * p + z * z - 1 - z * math.sqrt(z * z - 2 - 1 / n + 4 * p * (n * (1 - p) + 1)))
-            / denom
+            else (2 * n * p + z * z - 1 - z * math.sqrt(z * z - 2 - 1 / n + 4 * p * (n * (1 - p) + 1))) / denom
         )
         high = (
             1.0
             if k == n
-            else (2 * n * p + z * z + 1 + z * math.sqrt(z * z + 2 - 1 / n + 4 * p * (n * (1 - p) - 1)))
-            / denom
+            else (2 * n * p + z * z + 1 + z * math.sqrt(z * z + 2 - 1 / n + 4 * p * (n * (1 - p) - 1))) / denom
         )
-    return (min(max(low, 0.0), 1.0), min(max(high, 0.0), 1.0))
+    # At k = 0 (k = n) the lower (upper) bound is exactly 0 (1); in floating point the formula gives
+    # 0.9999999999999999 for 7/7 to 12/12, below the proportion itself. Set the exact bounds, and keep
+    # low ≤ p ≤ high against rounding elsewhere.
+    low = 0.0 if k == 0 else min(max(low, 0.0), p)
+    high = 1.0 if k == n else max(min(high, 1.0), p)
+    return (low, high)
 
 
 def clopper_pearson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
