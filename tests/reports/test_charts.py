@@ -189,3 +189,12 @@ def test_without_a_reference_only_the_scope_is_drawn_and_nothing_is_written_mask
     )
     assert 'id="points-scope"' in svg and 'id="points-reference"' not in svg
     assert "masqué" not in svg and "Région" in svg
+
+
+def test_labels_with_dollars_or_markup_are_printed_as_typed_never_as_mathtext():
+    # « 5$ et 10$ » lost its dollars and an unbalanced « $ » crashed the report (issue #15).
+    labels = ["Coût 5$ et 10$", r"Prix $\frac{1}{2}$", "Un seul $ ici"]
+    uri = indicator_comparison(labels, [(0.5, 0.4, 0.6)] * 3, [(0.2, 0.1, 0.3)] * 3, "Cabinet $x^2$", "Région $")
+    assert set(labels) | {"Cabinet $x^2$", "Région $"} <= set(texts_of(uri))
+    bars = stacked_distribution(["Avis $a$"], ["Oui $b$", "Non"], [[0.5, 0.5]])
+    assert {"Avis $a$", "Oui $b$"} <= set(texts_of(bars))

@@ -25,6 +25,8 @@ RC = {
     "font.size": 8,
     "legend.fontsize": 7.5,
     "hatch.color": "#8c8c8c",
+    # Labels are text: « 5$ et 10$ » or « $x$ » in a practice name is printed as typed, never as mathtext.
+    "text.parse_math": False,
 }
 BLUE = "#2a5d8f"  # the reports' heading colour
 ORANGE = "#c8641e"
