@@ -1,6 +1,6 @@
 # Quick start:  make run   (set up .venv, run the workflow on the bundled example)
 #               make test  (same set-up, then every check and test)
-#               make bench (benchmarks at 6, 100 and 1,000 practices: 1.5 h or more on 2 cores; not a test)
+#               make bench (benchmarks at 6, 100 and 1,000 practices: 1.5 to 2 hours on 2 cores; not a test)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +13,7 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-de
 TEST_SYSTEM_PACKAGES := slurm-wlm munge
 CONFIGS := config/config.yaml $(wildcard config/examples/*.yaml)
 
-.PHONY: run test lint dry-run bench system-packages test-system-packages venv clean
+.PHONY: run test lint dry-run clean-stale bench system-packages test-system-packages venv clean
 
 run: venv
 	$(BIN)/snakemake --cores $(CORES)
@@ -25,11 +25,17 @@ lint: venv
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 
+# Each shipped configuration must build its DAG (`snakemake -n` shows the jobs of one).
 dry-run: venv
 	@for cfg in $(CONFIGS); do \
-		echo "snakemake -n --configfile $$cfg --replace-workflow-config"; \
-		$(BIN)/snakemake -n --quiet rules --configfile $$cfg --replace-workflow-config || exit 1; \
+		$(BIN)/snakemake -n --quiet --configfile $$cfg --replace-workflow-config || exit 1; \
+		echo "$$cfg : DAG OK"; \
 	done
+
+# Files of the output folder that the configuration no longer produces (make clean-stale DELETE=1 removes them).
+CONFIG ?= config/config.yaml
+clean-stale: venv
+	$(BIN)/python -m assistmed.manifest --config $(CONFIG) $(if $(DELETE),--delete)
 
 # Writes benchmarks/results/*.json and benchmarks/RESULTS.md; scratch directories under /tmp (BENCH_N to choose).
 BENCH_N ?= 6 100 1000
@@ -51,7 +57,7 @@ test-system-packages:
 	@$(call apt_install,$(TEST_SYSTEM_PACKAGES))
 
 clean:
-	rm -rf results logs .snakemake
+	rm -rf results results-* .snakemake
 
 # Install the Debian packages that are missing (as root), or say which ones to install.
 define apt_install

@@ -2,13 +2,26 @@
 # This file is the table of contents; each stage lives in workflow/rules/, all logic in src/assistmed/.
 from snakemake.utils import min_version, validate
 
+from assistmed.startup import check_config, check_inputs
+
 min_version("9.0")
+
+SCHEMA = "workflow/schemas/config.schema.yaml"
 
 
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# A wrong key or value, or an input file that cannot be read, stops the run here with one line each.
+check_config(config, workflow.configfiles, SCHEMA)
+validate(config, SCHEMA)
+check_inputs(config, SCHEMA)
+
+
+# Every output and log of this configuration lives under its own folder (config `output_dir`).
+pathvars:
+    results=config["output_dir"],
+    logs=f"{config['output_dir']}/logs",
 
 
 report: "workflow/report/workflow.rst"
@@ -20,6 +33,10 @@ include: "workflow/rules/gps.smk"
 include: "workflow/rules/qual.smk"
 include: "workflow/rules/reports.smk"
 include: "workflow/rules/national.smk"
+
+
+onsuccess:
+    record_manifest()
 
 
 rule all:

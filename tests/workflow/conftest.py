@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,39 @@ def example_copy(example_run, tmp_path) -> Path:
     dest = tmp_path / "project"
     shutil.copytree(example_run, dest, symlinks=True)
     return dest
+
+
+TWO_REGIONS = ("--configfile", "config/examples/two-regions.yaml", "--replace-workflow-config")
+TWO_REGIONS_OUTPUT = "results-two-regions"
+
+
+def file_states(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under a folder: its bytes and its modification time (ns)."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@dataclass(frozen=True)
+class ConfigsInTurn:
+    """A project where the default configuration ran, then the two-regions example; ``default_before`` is
+    the default configuration's output folder as it was before the second run."""
+
+    workdir: Path
+    default_before: dict[str, tuple[bytes, int]]
+
+
+@pytest.fixture(scope="session")
+def configs_in_turn(example_run, tmp_path_factory) -> ConfigsInTurn:
+    """A copy of the default run, then a full run of the two-regions example in it (shared, do not modify)."""
+    workdir = tmp_path_factory.mktemp("two-regions") / "project"
+    shutil.copytree(example_run, workdir, symlinks=True)
+    before = file_states(workdir / "results")
+    snakemake(workdir, *TWO_REGIONS)
+    return ConfigsInTurn(workdir, before)
+
+
+@pytest.fixture(scope="session")
+def two_regions_run(configs_in_turn) -> Path:
+    """A project after a full run of the two-regions example (shared, do not modify)."""
+    return configs_in_turn.workdir

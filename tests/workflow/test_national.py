@@ -10,19 +10,11 @@ import yaml
 from pypdf import PdfReader
 
 from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
-from tests.workflow.conftest import copy_project, planned_jobs, snakemake
+from tests.workflow.conftest import TWO_REGIONS, TWO_REGIONS_OUTPUT, copy_project, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 
-TWO_REGIONS = ("--configfile", "config/examples/two-regions.yaml", "--replace-workflow-config")
 NATIONAL_RULES = {"pool_national", "report_national"}
-
-
-@pytest.fixture(scope="module")
-def two_regions_run(tmp_path_factory):
-    workdir = copy_project(tmp_path_factory.mktemp("national") / "project")
-    snakemake(workdir, *TWO_REGIONS)
-    return workdir
 
 
 def test_one_region_plans_no_national_job(tmp_path):
@@ -44,7 +36,7 @@ def test_a_region_called_national_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_two_regions_give_each_region_and_the_national_scope(two_regions_run):
-    results = two_regions_run / "results/national"
+    results = two_regions_run / TWO_REGIONS_OUTPUT / "national"
     indicators = pd.read_parquet(results / "patients/indicators.parquet")
     assert list(dict.fromkeys(indicators["scope"])) == ["pays-de-la-loire", "bretagne", "national"]
     counts = indicators.pivot(index="indicator", columns="scope", values=["n", "N"])
@@ -53,7 +45,7 @@ def test_two_regions_give_each_region_and_the_national_scope(two_regions_run):
         assert (counts[column]["national"] == regions).all(), column
     # The regions' rows are those of their own pooled tables.
     for region in ("pays-de-la-loire", "bretagne"):
-        own = pd.read_parquet(two_regions_run / f"results/{region}/patients/indicators.parquet")
+        own = pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / f"{region}/patients/indicators.parquet")
         pd.testing.assert_frame_equal(
             own[own["scope"] == region].reset_index(drop=True),
             indicators[indicators["scope"] == region].reset_index(drop=True),
@@ -61,7 +53,7 @@ def test_two_regions_give_each_region_and_the_national_scope(two_regions_run):
 
 
 def test_national_associations_compare_regions_and_carry_the_stratified_test(two_regions_run):
-    tests = pd.read_parquet(two_regions_run / "results/national/patients/associations.parquet")
+    tests = pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / "national/patients/associations.parquet")
     national = tests[tests["scope"] == "national"]
     between = national[national["var_a"] == "region"]
     assert set(between["var_b"]) >= {"sex", "contacts", "overall_opinion"}
@@ -71,8 +63,8 @@ def test_national_associations_compare_regions_and_carry_the_stratified_test(two
 
 
 def test_the_national_report_shows_the_regions_side_by_side(two_regions_run):
-    indicators = pd.read_parquet(two_regions_run / "results/national/patients/indicators.parquet")
-    reader = PdfReader(two_regions_run / "results/national/reports/national.pdf")
+    indicators = pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / "national/patients/indicators.parquet")
+    reader = PdfReader(two_regions_run / TWO_REGIONS_OUTPUT / "national/reports/national.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
     for label in ("Pays de la Loire", "Bretagne", "Comparaisons entre régions", "Cochran–Mantel–Haenszel"):
         assert label in text

@@ -1,18 +1,15 @@
 # Helpers that read the configuration and build paths; no rule lives here.
+# Outputs are written `<results>/…` and logs `<logs>/…`: Snakemake pathvars that the Snakefile sets from the
+# configuration's `output_dir`, so that every configuration has a folder of its own.
 import hashlib
 import re
 from pathlib import Path
 
 import assistmed
-from assistmed.patients import NATIONAL
+from assistmed.manifest import Produced, write_manifest
 
 REGIONS = list(config["regions"])
-if NATIONAL in REGIONS:
-    raise ValueError(
-        "config : « national » est réservé à la portée nationale (results/national/) ; "
-        "renommez la région regions.national / 'national' is reserved for the national scope: rename that region"
-    )
-# With several regions, the national scope pools them all and compares them (results/national/).
+# With several regions, the national scope pools them all and compares them (<results>/national/).
 POOL_NATIONALLY = len(REGIONS) > 1
 
 
@@ -28,13 +25,8 @@ def _practice(wildcards):
 
 
 def _all_practices():
-    ids = [p for region in REGIONS for p in practices(region)]
-    clash = (set(ids) & set(REGIONS)) | {p for p in ids if ids.count(p) > 1}
-    if clash:
-        raise ValueError(
-            f"config: practice ids must be unique and differ from region ids; repeated: {sorted(clash)}"
-        )
-    return ids
+    """Every practice id (unique across regions and distinct from region ids: checked at start-up)."""
+    return [p for region in REGIONS for p in practices(region)]
 
 
 def _package_fingerprint():
@@ -106,7 +98,7 @@ def raw_files(region):
 def clean_files(region):
     """Every practice's clean Parquet of a region, in config order."""
     return expand(
-        "results/{region}/patients/clean/{practice}.parquet",
+        "<results>/{region}/patients/clean/{practice}.parquet",
         region=region,
         practice=practices(region),
     )
@@ -130,7 +122,7 @@ def distributed(region):
 
 def practice_outputs(region, name):
     return expand(
-        "results/{region}/patients/practices/{practice}/{name}.parquet",
+        "<results>/{region}/patients/practices/{practice}/{name}.parquet",
         region=region,
         practice=practices(region),
         name=name,
@@ -149,7 +141,7 @@ def selects_interviews():
 def report_tables(region):
     """CSV copies of a region's main result tables, shown in `snakemake --report`."""
     return [
-        f"results/{region}/tables/{folder}-{table}.csv"
+        f"<results>/{region}/tables/{folder}-{table}.csv"
         for section, (folder, tables) in REPORT_TABLES.items()
         if region_has(region, section)
         for table in tables
@@ -161,35 +153,35 @@ def all_outputs():
     for region in REGIONS:
         targets += report_tables(region)
         targets += expand(
-            "results/{region}/patients/{kind}/{practice}.parquet",
+            "<results>/{region}/patients/{kind}/{practice}.parquet",
             region=region,
             kind=["clean", "rejects"],
             practice=practices(region),
         )
         targets += expand(
-            "results/{region}/patients/{table}.parquet",
+            "<results>/{region}/patients/{table}.parquet",
             region=region,
             table=["indicators", "distributions", "associations"],
         )
         targets += expand(
-            "results/{region}/reports/{name}.pdf",
+            "<results>/{region}/reports/{name}.pdf",
             region=region,
             name=practices(region) + [f"{region}-patients"],
         )
         if selects_interviews():
             targets += [
-                f"results/{region}/restricted/interview_candidates.csv",
-                f"results/{region}/qual/selection.parquet",
+                f"<results>/{region}/restricted/interview_candidates.csv",
+                f"<results>/{region}/qual/selection.parquet",
             ]
         if region_has(region, "interviews"):
-            targets.append(f"results/{region}/qual/themes.parquet")
+            targets.append(f"<results>/{region}/qual/themes.parquet")
         if region_has(region, "gps"):
             targets += expand(
-                "results/{region}/gps/{table}.parquet",
+                "<results>/{region}/gps/{table}.parquet",
                 region=region,
                 table=["clean", "rejects", "determinants", "model", "barriers"],
             )
-            targets.append(f"results/{region}/reports/{region}-gps.pdf")
+            targets.append(f"<results>/{region}/reports/{region}-gps.pdf")
     if POOL_NATIONALLY:
         targets += national_outputs()
     return targets
@@ -198,19 +190,23 @@ def all_outputs():
 def report_meta(region, practice=None, strand="patients"):
     """What a report's cover and headers say about the study and its scope.
 
-    A practice report gets its own label only: with every practice's labels, each of N reports would carry
-    N labels (N² at DAG time) and renaming one practice would rerun every practice report.
+    Only the patient reports get practice labels, and a practice report its own label only: with every
+    practice's labels, each of N reports would carry N labels (N² at DAG time) and renaming one practice
+    would rerun every practice report (or, for the GP report, adding a practice would rerun it).
     """
     spec = config["regions"][region]
-    labels = practice_labels(region)
     meta = {
         "study_title": config["study"]["title"],
         "synthetic": config["study"]["synthetic"],
         "region": region,
         "region_label": spec["label"],
         "period": spec[strand].get("period"),
-        "practice_labels": labels if practice is None else {practice: labels[practice]},
     }
+    if strand == "patients":
+        labels = practice_labels(region)
+        meta["practice_labels"] = (
+            labels if practice is None else {practice: labels[practice]}
+        )
     if practice is not None:
         meta["practice"] = practice
     return meta
@@ -220,12 +216,12 @@ def region_report_inputs(wildcards):
     """Inputs of the pooled patient report: the region's tables and every practice's files."""
     region = wildcards.region
     inputs = {
-        "indicators": f"results/{region}/patients/indicators.parquet",
-        "distributions": f"results/{region}/patients/distributions.parquet",
-        "associations": f"results/{region}/patients/associations.parquet",
+        "indicators": f"<results>/{region}/patients/indicators.parquet",
+        "distributions": f"<results>/{region}/patients/distributions.parquet",
+        "associations": f"<results>/{region}/patients/associations.parquet",
         "clean": clean_files(region),
         "rejects": expand(
-            "results/{region}/patients/rejects/{practice}.parquet",
+            "<results>/{region}/patients/rejects/{practice}.parquet",
             region=region,
             practice=practices(region),
         ),
@@ -233,18 +229,18 @@ def region_report_inputs(wildcards):
         "codebook": config["codebooks"]["patients"],
     }
     if selects_interviews():
-        inputs["selection"] = f"results/{region}/qual/selection.parquet"
+        inputs["selection"] = f"<results>/{region}/qual/selection.parquet"
     if region_has(region, "interviews"):
-        inputs["themes"] = f"results/{region}/qual/themes.parquet"
+        inputs["themes"] = f"<results>/{region}/qual/themes.parquet"
         inputs["interviews_codebook"] = config["codebooks"]["interviews"]
     return inputs
 
 
 def national_outputs():
     return [
-        "results/national/patients/indicators.parquet",
-        "results/national/patients/associations.parquet",
-        "results/national/reports/national.pdf",
+        "<results>/national/patients/indicators.parquet",
+        "<results>/national/patients/associations.parquet",
+        "<results>/national/reports/national.pdf",
     ]
 
 
@@ -253,10 +249,10 @@ def national_inputs(wildcards):
     return {
         "clean": [path for region in REGIONS for path in clean_files(region)],
         "region_indicators": expand(
-            "results/{region}/patients/indicators.parquet", region=REGIONS
+            "<results>/{region}/patients/indicators.parquet", region=REGIONS
         ),
         "region_associations": expand(
-            "results/{region}/patients/associations.parquet", region=REGIONS
+            "<results>/{region}/patients/associations.parquet", region=REGIONS
         ),
         "codebook": config["codebooks"]["patients"],
     }
@@ -282,3 +278,19 @@ def national_report_meta():
             else None
         ),
     }
+
+
+def record_manifest():
+    """After a successful run of the whole workflow (rule all), list what this configuration produces in
+    <output_dir>/MANIFEST.csv; a run of some targets only leaves the last full manifest as it was.
+    """
+    jobs = list(workflow.dag.jobs)
+    if not any(job.rule.name == "all" for job in jobs):
+        return
+    produced = [
+        Produced(str(path), job.rule.name, kind, tuple(str(f) for f in job.input))
+        for job in jobs
+        for kind, files in (("output", job.output), ("log", job.log))
+        for path in files
+    ]
+    write_manifest(produced, config["output_dir"])

@@ -6,9 +6,9 @@ rule ingest_gps:
         raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
         codebook=config["codebooks"]["gps"],
     output:
-        ingested="results/{region}/gps/ingested.parquet",
+        ingested="<results>/{region}/gps/ingested.parquet",
     log:
-        "logs/{region}/gps/ingest.log",
+        "<logs>/{region}/gps/ingest.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -20,14 +20,14 @@ rule ingest_gps:
 
 rule clean_gps:
     input:
-        raw="results/{region}/gps/ingested.parquet",
+        raw="<results>/{region}/gps/ingested.parquet",
         codebook=config["codebooks"]["gps"],
     output:
         # The generic cleaning step; finalise_gps adds whether each response is complete.
-        clean="results/{region}/gps/typed.parquet",
-        rejects="results/{region}/gps/rejects.parquet",
+        clean="<results>/{region}/gps/typed.parquet",
+        rejects="<results>/{region}/gps/rejects.parquet",
     log:
-        "logs/{region}/gps/clean.log",
+        "<logs>/{region}/gps/clean.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -39,11 +39,11 @@ rule clean_gps:
 
 rule finalise_gps:
     input:
-        typed="results/{region}/gps/typed.parquet",
+        typed="<results>/{region}/gps/typed.parquet",
     output:
-        clean="results/{region}/gps/clean.parquet",
+        clean="<results>/{region}/gps/clean.parquet",
     log:
-        "logs/{region}/gps/finalise.log",
+        "<logs>/{region}/gps/finalise.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -54,14 +54,14 @@ rule finalise_gps:
 
 rule analyse_gps:
     input:
-        clean="results/{region}/gps/clean.parquet",
+        clean="<results>/{region}/gps/clean.parquet",
         codebook=config["codebooks"]["gps"],
     output:
-        determinants="results/{region}/gps/determinants.parquet",
-        model="results/{region}/gps/model.parquet",
-        barriers="results/{region}/gps/barriers.parquet",
+        determinants="<results>/{region}/gps/determinants.parquet",
+        model="<results>/{region}/gps/model.parquet",
+        barriers="<results>/{region}/gps/barriers.parquet",
     log:
-        "logs/{region}/gps/analyse.log",
+        "<logs>/{region}/gps/analyse.log",
     conda:
         "../envs/assistmed.yaml"
     params:

@@ -6,10 +6,10 @@ rule pool_national:
     input:
         unpack(national_inputs),
     output:
-        indicators="results/national/patients/indicators.parquet",
-        associations="results/national/patients/associations.parquet",
+        indicators="<results>/national/patients/indicators.parquet",
+        associations="<results>/national/patients/associations.parquet",
     log:
-        "logs/national/patients/pool.log",
+        "<logs>/national/patients/pool.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -23,20 +23,20 @@ rule pool_national:
 
 rule report_national:
     input:
-        indicators="results/national/patients/indicators.parquet",
-        associations="results/national/patients/associations.parquet",
+        indicators="<results>/national/patients/indicators.parquet",
+        associations="<results>/national/patients/associations.parquet",
         clean=lambda wc: national_inputs(wc)["clean"],
         codebook=config["codebooks"]["patients"],
     output:
         pdf=report(
-            "results/national/reports/national.pdf",
+            "<results>/national/reports/national.pdf",
             caption="../report/national_pdf.rst",
             category="Rapports PDF",
             subcategory="national",
             labels={"Rapport": "national", "Cabinet": "tous"},
         ),
     log:
-        "logs/national/reports/national.log",
+        "<logs>/national/reports/national.log",
     conda:
         "../envs/assistmed.yaml"
     params:

@@ -7,9 +7,9 @@ rule ingest_practice:
         raw=raw_file,
         codebook=config["codebooks"]["patients"],
     output:
-        ingested="results/{region}/patients/ingested/{practice}.parquet",
+        ingested="<results>/{region}/patients/ingested/{practice}.parquet",
     log:
-        "logs/{region}/patients/ingest/{practice}.log",
+        "<logs>/{region}/patients/ingest/{practice}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -21,13 +21,13 @@ rule ingest_practice:
 
 rule clean_practice:
     input:
-        raw="results/{region}/patients/ingested/{practice}.parquet",
+        raw="<results>/{region}/patients/ingested/{practice}.parquet",
         codebook=config["codebooks"]["patients"],
     output:
-        clean="results/{region}/patients/clean/{practice}.parquet",
-        rejects="results/{region}/patients/rejects/{practice}.parquet",
+        clean="<results>/{region}/patients/clean/{practice}.parquet",
+        rejects="<results>/{region}/patients/rejects/{practice}.parquet",
     log:
-        "logs/{region}/patients/clean/{practice}.log",
+        "<logs>/{region}/patients/clean/{practice}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -39,14 +39,14 @@ rule clean_practice:
 
 rule analyse_practice:
     input:
-        clean="results/{region}/patients/clean/{practice}.parquet",
+        clean="<results>/{region}/patients/clean/{practice}.parquet",
         codebook=config["codebooks"]["patients"],
     output:
-        indicators="results/{region}/patients/practices/{practice}/indicators.parquet",
-        distributions="results/{region}/patients/practices/{practice}/distributions.parquet",
-        associations="results/{region}/patients/practices/{practice}/associations.parquet",
+        indicators="<results>/{region}/patients/practices/{practice}/indicators.parquet",
+        distributions="<results>/{region}/patients/practices/{practice}/distributions.parquet",
+        associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
     log:
-        "logs/{region}/patients/analyse/{practice}.log",
+        "<logs>/{region}/patients/analyse/{practice}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -65,11 +65,11 @@ rule pool_region:
         practice_associations=lambda wc: practice_outputs(wc.region, "associations"),
         codebook=config["codebooks"]["patients"],
     output:
-        indicators="results/{region}/patients/indicators.parquet",
-        distributions="results/{region}/patients/distributions.parquet",
-        associations="results/{region}/patients/associations.parquet",
+        indicators="<results>/{region}/patients/indicators.parquet",
+        distributions="<results>/{region}/patients/distributions.parquet",
+        associations="<results>/{region}/patients/associations.parquet",
     log:
-        "logs/{region}/patients/pool.log",
+        "<logs>/{region}/patients/pool.log",
     conda:
         "../envs/assistmed.yaml"
     params:

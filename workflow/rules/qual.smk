@@ -8,9 +8,9 @@ rule select_interviews:
         codebook=config["codebooks"]["patients"],
     output:
         # The only file under results/ that holds contact details.
-        candidates="results/{region}/restricted/interview_candidates.csv",
+        candidates="<results>/{region}/restricted/interview_candidates.csv",
     log:
-        "logs/{region}/qual/select_interviews.log",
+        "<logs>/{region}/qual/select_interviews.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -27,9 +27,9 @@ rule count_interview_candidates:
         clean=lambda wc: clean_files(wc.region),
         codebook=config["codebooks"]["patients"],
     output:
-        selection="results/{region}/qual/selection.parquet",
+        selection="<results>/{region}/qual/selection.parquet",
     log:
-        "logs/{region}/qual/count_interview_candidates.log",
+        "<logs>/{region}/qual/count_interview_candidates.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -45,10 +45,10 @@ rule summarise_themes:
         grid=lambda wc: config["regions"][wc.region]["interviews"]["grid"],
         codebook=config["codebooks"]["interviews"],
     output:
-        themes="results/{region}/qual/themes.parquet",
-        rejects="results/{region}/qual/grid_rejects.parquet",
+        themes="<results>/{region}/qual/themes.parquet",
+        rejects="<results>/{region}/qual/grid_rejects.parquet",
     log:
-        "logs/{region}/qual/themes.log",
+        "<logs>/{region}/qual/themes.log",
     conda:
         "../envs/assistmed.yaml"
     params:

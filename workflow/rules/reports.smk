@@ -3,23 +3,23 @@
 
 rule report_practice:
     input:
-        indicators="results/{region}/patients/indicators.parquet",
-        distributions="results/{region}/patients/distributions.parquet",
-        associations="results/{region}/patients/practices/{practice}/associations.parquet",
-        clean="results/{region}/patients/clean/{practice}.parquet",
-        rejects="results/{region}/patients/rejects/{practice}.parquet",
+        indicators="<results>/{region}/patients/indicators.parquet",
+        distributions="<results>/{region}/patients/distributions.parquet",
+        associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
+        clean="<results>/{region}/patients/clean/{practice}.parquet",
+        rejects="<results>/{region}/patients/rejects/{practice}.parquet",
         raw=raw_file,
         codebook=config["codebooks"]["patients"],
     output:
         pdf=report(
-            "results/{region}/reports/{practice}.pdf",
+            "<results>/{region}/reports/{practice}.pdf",
             caption="../report/practice_pdf.rst",
             category="Rapports PDF",
             subcategory="{region}",
             labels={"Rapport": "cabinet", "Cabinet": "{practice}"},
         ),
     log:
-        "logs/{region}/reports/{practice}.log",
+        "<logs>/{region}/reports/{practice}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -36,14 +36,14 @@ rule report_region_patients:
         unpack(region_report_inputs),
     output:
         pdf=report(
-            "results/{region}/reports/{region}-patients.pdf",
+            "<results>/{region}/reports/{region}-patients.pdf",
             caption="../report/region_patients_pdf.rst",
             category="Rapports PDF",
             subcategory="{region}",
             labels={"Rapport": "patients, régional", "Cabinet": "tous"},
         ),
     log:
-        "logs/{region}/reports/{region}-patients.log",
+        "<logs>/{region}/reports/{region}-patients.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -58,23 +58,23 @@ rule report_region_patients:
 
 rule report_region_gps:
     input:
-        clean="results/{region}/gps/clean.parquet",
-        rejects="results/{region}/gps/rejects.parquet",
-        determinants="results/{region}/gps/determinants.parquet",
-        model="results/{region}/gps/model.parquet",
-        barriers="results/{region}/gps/barriers.parquet",
+        clean="<results>/{region}/gps/clean.parquet",
+        rejects="<results>/{region}/gps/rejects.parquet",
+        determinants="<results>/{region}/gps/determinants.parquet",
+        model="<results>/{region}/gps/model.parquet",
+        barriers="<results>/{region}/gps/barriers.parquet",
         raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
         codebook=config["codebooks"]["gps"],
     output:
         pdf=report(
-            "results/{region}/reports/{region}-gps.pdf",
+            "<results>/{region}/reports/{region}-gps.pdf",
             caption="../report/region_gps_pdf.rst",
             category="Rapports PDF",
             subcategory="{region}",
             labels={"Rapport": "médecins généralistes", "Cabinet": "—"},
         ),
     log:
-        "logs/{region}/reports/{region}-gps.log",
+        "<logs>/{region}/reports/{region}-gps.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -87,17 +87,17 @@ rule report_region_gps:
 
 rule export_table:
     input:
-        table="results/{region}/{strand}/{table}.parquet",
+        table="<results>/{region}/{strand}/{table}.parquet",
     output:
         csv=report(
-            "results/{region}/tables/{strand}-{table}.csv",
+            "<results>/{region}/tables/{strand}-{table}.csv",
             caption="../report/table.rst",
             category="Tableaux",
             subcategory="{region}",
             labels={"Volet": "{strand}", "Tableau": "{table}"},
         ),
     log:
-        "logs/{region}/tables/{strand}-{table}.log",
+        "<logs>/{region}/tables/{strand}-{table}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
