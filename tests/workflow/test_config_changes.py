@@ -1,0 +1,164 @@
+"""A run you can trust after every config change: the exact jobs each change reruns, inputs checked before
+any job, one output folder per configuration, and nothing stale mistaken for current."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from assistmed.manifest import MANIFEST, stale_files
+from tests.workflow.conftest import TWO_REGIONS, TWO_REGIONS_OUTPUT, file_states, planned_jobs, snakemake
+
+pytestmark = pytest.mark.workflow
+
+REGION = "pays-de-la-loire"
+PRACTICES = [f"vendee-{p}" for p in "abcdef"]
+
+
+def edit_config(workdir, change):
+    path = workdir / "config/config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(config)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def practice_spec(config, practice):
+    return config["regions"][REGION]["patients"]["practices"][practice]
+
+
+def job(rule, **wildcards):
+    return (rule, ", ".join(f"{k}={v}" for k, v in wildcards.items()))
+
+
+def pooled_jobs(practices):
+    """What any change to the region's patient data reruns besides the changed practice's own chain: the
+    pooled analysis, the interview selection, every practice report (they print the region's figures), the
+    regional report and the CSV copies of the pooled tables."""
+    return [
+        job("pool_region", region=REGION),
+        job("count_interview_candidates", region=REGION),
+        job("select_interviews", region=REGION),
+        *(job("report_practice", region=REGION, practice=p) for p in practices),
+        job("report_region_patients", region=REGION),
+        job("export_table", region=REGION, strand="patients", table="indicators"),
+        job("export_table", region=REGION, strand="patients", table="associations"),
+        job("all"),
+    ]
+
+
+def own_chain(practice):
+    return [job(rule, region=REGION, practice=practice) for rule in ("ingest_practice", "clean_practice", "analyse_practice")]
+
+
+def test_a_changed_practice_file_reruns_exactly_its_chain_and_the_pooled_jobs(example_copy):
+    raw = example_copy / f"resources/example/{REGION}/patients/vendee-b.csv"
+    raw.write_bytes(raw.read_bytes() + b"\r\n")
+    assert sorted(planned_jobs(example_copy)) == sorted(own_chain("vendee-b") + pooled_jobs(PRACTICES))
+
+
+def test_a_changed_path_reruns_exactly_the_jobs_that_read_the_file(example_copy):
+    old = example_copy / f"resources/example/{REGION}/patients/vendee-b.csv"
+    new = example_copy / "data/vendee-b-v2.csv"
+    new.parent.mkdir()
+    shutil.copy(old, new)
+    edit_config(example_copy, lambda c: practice_spec(c, "vendee-b").update(file="data/vendee-b-v2.csv"))
+    assert sorted(planned_jobs(example_copy)) == sorted(own_chain("vendee-b") + pooled_jobs(PRACTICES))
+
+
+def test_a_path_to_a_missing_file_stops_the_run_before_any_job_even_with_outputs_present(example_copy):
+    edit_config(example_copy, lambda c: practice_spec(c, "vendee-b").update(file="data/vendee-B.csv"))
+    before = file_states(example_copy / "results")
+    for args in (("-n",), ()):
+        result = snakemake(example_copy, *args, check=False)
+        assert result.returncode != 0
+        message = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("config ")]
+        assert message == [
+            f"config regions.{REGION}.patients.practices.vendee-b.file : data/vendee-B.csv — fichier introuvable / "
+            "file not found"
+        ]
+    assert file_states(example_copy / "results") == before
+
+
+def test_a_config_typo_prints_at_most_three_lines(example_copy):
+    edit_config(example_copy, lambda c: practice_spec(c, "vendee-b").update(distribued=240))
+    result = snakemake(example_copy, check=False)
+    assert result.returncode != 0
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) <= 3, lines
+    assert "clé inconnue / unknown key « distribued »" in lines[-1]
+
+
+def test_a_new_practice_adds_exactly_its_own_chain_and_the_pooled_jobs(example_copy):
+    src = example_copy / f"resources/example/{REGION}/patients/vendee-a.csv"
+    shutil.copy(src, src.with_name("vendee-g.csv"))
+
+    def add(config):
+        config["regions"][REGION]["patients"]["practices"]["vendee-g"] = {
+            "label": "Cabinet G",
+            "file": f"resources/example/{REGION}/patients/vendee-g.csv",
+            "distributed": 150,
+        }
+
+    edit_config(example_copy, add)
+    assert sorted(planned_jobs(example_copy)) == sorted(own_chain("vendee-g") + pooled_jobs([*PRACTICES, "vendee-g"]))
+
+
+def test_a_renamed_practice_label_reruns_exactly_the_documents_that_print_it(example_copy):
+    edit_config(example_copy, lambda c: practice_spec(c, "vendee-b").update(label="Maison de santé B"))
+    assert sorted(planned_jobs(example_copy)) == sorted(
+        [
+            job("report_practice", region=REGION, practice="vendee-b"),
+            job("report_region_patients", region=REGION),
+            job("select_interviews", region=REGION),
+            job("all"),
+        ]
+    )
+
+
+def test_a_removed_practice_leaves_only_stale_files_that_nothing_current_uses(example_copy):
+    edit_config(example_copy, lambda c: c["regions"][REGION]["patients"]["practices"].pop("vendee-f"))
+    assert sorted(planned_jobs(example_copy)) == sorted(pooled_jobs(PRACTICES[:-1]))
+    snakemake(example_copy)
+    results = example_copy / "results"
+    stale = sorted(p.relative_to(results).as_posix() for p in stale_files(results))
+    assert stale == sorted(
+        [
+            f"{REGION}/patients/{kind}/vendee-f.parquet" for kind in ("ingested", "clean", "rejects")
+        ]
+        + [f"{REGION}/patients/practices/vendee-f/{t}.parquet" for t in ("indicators", "distributions", "associations")]
+        + [f"{REGION}/reports/vendee-f.pdf"]
+        + [f"logs/{REGION}/patients/{step}/vendee-f.log" for step in ("ingest", "clean", "analyse")]
+        + [f"logs/{REGION}/reports/vendee-f.log"]
+    )
+    manifest = pd.read_csv(results / MANIFEST)
+    assert not manifest["path"].str.contains("vendee-f").any()
+    pdf = PdfReader(results / f"{REGION}/reports/{REGION}-patients.pdf")
+    assert "Cabinet F" not in "\n".join(page.extract_text() for page in pdf.pages)
+    snakemake(example_copy, "--report", "report.html")
+    assert "vendee-f.pdf" not in (example_copy / "report.html").read_text(encoding="utf-8")
+
+
+def test_two_configurations_run_in_turn_leave_each_other_untouched(configs_in_turn):
+    workdir = configs_in_turn.workdir
+    assert file_states(workdir / "results") == configs_in_turn.default_before
+    assert planned_jobs(workdir) == []
+    assert planned_jobs(workdir, *TWO_REGIONS) == []
+    for folder in ("results", TWO_REGIONS_OUTPUT):
+        manifest = pd.read_csv(workdir / folder / MANIFEST)
+        assert all((workdir / folder / path).is_file() for path in manifest["path"])
+        assert stale_files(workdir / folder) == []
+    assert (workdir / TWO_REGIONS_OUTPUT / "national/reports/national.pdf").is_file()
+    assert not (workdir / "results/national").exists() and not (workdir / "logs").exists()
+
+
+def test_the_manifest_lists_every_file_of_the_output_folder_with_its_rule(example_run):
+    manifest = pd.read_csv(example_run / "results" / MANIFEST)
+    assert stale_files(example_run / "results") == []
+    rules = manifest.set_index("path")["rule"]
+    assert rules[f"{REGION}/reports/vendee-a.pdf"] == "report_practice"
+    assert rules[f"logs/{REGION}/patients/clean/vendee-a.log"] == "clean_practice"
+    assert manifest["input_digest"].str.fullmatch(r"[0-9a-f]{64}").all()
