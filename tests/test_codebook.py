@@ -50,3 +50,24 @@ def test_a_code_that_is_also_a_missing_code_is_refused(tmp_path):
     path = write(tmp_path, lambda d: d["variables"][2]["codes"][0].update(code="9"))
     with pytest.raises(CodebookError, match="both as a code and as a missing code"):
         load_codebook(path)
+
+
+def test_a_column_headed_with_the_french_label_is_recognised():
+    cb = load_codebook(PATIENTS)
+    assert cb.header_lookup[normalize_header("Diplôme le plus élevé")] == "diploma"
+    assert cb.header_lookup[normalize_header("Accepte d'être recontacté(e) pour un entretien")] == "interview_consent"
+
+
+def test_a_code_followed_by_its_label_as_the_drop_down_writes_it_reads_as_the_code():
+    sex = load_codebook(PATIENTS).variable("sex")
+    assert [c.entry_text for c in sex.codes] == ["1 — Homme", "2 — Femme"]
+    assert sex.key_for_code["1 — homme"] == sex.key_for_code["1"] == "male"
+
+
+def test_what_a_cell_may_hold_is_said_in_french_from_the_codebook():
+    cb = load_codebook(PATIENTS)
+    assert cb.allowed_fr(cb.variable("sex")) == "1 = Homme ; 2 = Femme"
+    assert cb.allowed_fr(cb.variable("return_date")) == "date jj/mm/aaaa du 01/01/2021 au 31/05/2021"
+    assert cb.allowed_fr(cb.variable("distance_km")) == "nombre (virgule décimale) de 0 à 150"
+    assert cb.allowed_fr(cb.variable("services_time")) == "case cochée : 1, x, oui, o, y ; case non cochée : vide, 0, non, n"
+    assert cb.missing_fr(cb.variable("sex")) == "vide, NSP, NR, NA, N/A, ?, 9, 99, -"

@@ -35,12 +35,21 @@ def normalize_value(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+# Between a code and its label in an entry workbook's drop-down list (« 1 — Homme »).
+ENTRY_SEPARATOR = " — "
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
     key: str
     fr: str
     en: str
+
+    @property
+    def entry_text(self) -> str:
+        """The code as the entry workbook's drop-down list offers it (« 1 — Homme »); read as the code."""
+        return f"{self.code}{ENTRY_SEPARATOR}{self.fr}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,13 @@ class Variable:
 
     @cached_property
     def key_for_code(self) -> dict[str, str]:
-        return {normalize_value(c.code): c.key for c in self.codes}
+        """Folded cell text → category key: the code alone, or the code with its label as the drop-down writes it."""
+        return {normalize_value(text): c.key for c in self.codes for text in (c.code, c.entry_text)}
+
+    @property
+    def header_names(self) -> tuple[str, ...]:
+        """Column headers that name this variable: its name, its French label and the codebook's headers."""
+        return (self.name, self.label_fr, *self.headers)
 
     def label_for_key(self, key: str, lang: str = "fr") -> str:
         for c in self.codes:
@@ -155,16 +170,44 @@ class Codebook:
 
     @cached_property
     def header_lookup(self) -> dict[str, str]:
-        """Normalised raw header → variable name (the variable's own name always matches)."""
+        """Normalised raw header → variable name (the variable's own name and French label always match)."""
         lookup: dict[str, str] = {}
         for v in self.variables:
-            for header in (v.name, *v.headers):
+            for header in v.header_names:
                 lookup[normalize_header(header)] = v.name
         return lookup
 
     def missing_codes_for(self, variable: Variable) -> frozenset[str]:
         codes = variable.missing_codes if variable.missing_codes is not None else self.missing_codes
         return frozenset(normalize_value(c) for c in codes)
+
+    def allowed_fr(self, variable: Variable) -> str:
+        """What a cell of ``variable`` may hold, in French, as the person who types the data reads it."""
+        if variable.is_categorical:
+            return " ; ".join(f"{c.code} = {c.fr}" for c in variable.codes)
+        if variable.type == "checkbox":
+            ticked = ", ".join(_shown(t) for t in self.checked)
+            unticked = ", ".join(_shown(t) for t in self.unchecked)
+            return f"case cochée : {ticked} ; case non cochée : {unticked}"
+        if variable.type in {"numeric", "integer"}:
+            kind = "nombre entier" if variable.type == "integer" else "nombre (virgule décimale)"
+            if variable.range_min is None and variable.range_max is None:
+                return kind
+            return f"{kind} de {_fr_number(variable.range_min)} à {_fr_number(variable.range_max)}"
+        if variable.type == "date":
+            if variable.range_min is None and variable.range_max is None:
+                return "date jj/mm/aaaa"
+            return f"date jj/mm/aaaa du {_fr_date(variable.range_min)} au {_fr_date(variable.range_max)}"
+        if variable.type == "datetime":
+            return "date et heure (aaaa-mm-jj hh:mm)"
+        if variable.type == "identifier":
+            return "numéro du questionnaire, une seule fois par fichier"
+        return "texte libre"
+
+    def missing_fr(self, variable: Variable) -> str:
+        """How « no answer » is typed for ``variable``, in French."""
+        codes = variable.missing_codes if variable.missing_codes is not None else self.missing_codes
+        return ", ".join(_shown(c) for c in codes)
 
     def _check_consistency(self) -> None:
         where = self.source or self.name
@@ -186,7 +229,7 @@ class Codebook:
                 )
         headers: dict[str, str] = {}
         for v in self.variables:
-            for header in (v.name, *v.headers):
+            for header in v.header_names:
                 norm = normalize_header(header)
                 if headers.setdefault(norm, v.name) != v.name:
                     raise CodebookError(
@@ -214,6 +257,24 @@ class Codebook:
             for name in pair:
                 if name not in seen:
                     raise CodebookError(f"{where}: association {list(pair)} names unknown variable {name!r}")
+
+
+def _shown(text: str) -> str:
+    return text if text.strip() else "vide"
+
+
+def _fr_number(value: float | str | None) -> str:
+    if value is None:
+        return "…"
+    number = float(value)
+    return (f"{number:.0f}" if number.is_integer() else f"{number:g}").replace(".", ",")
+
+
+def _fr_date(value: float | str | None) -> str:
+    if value is None:
+        return "…"
+    year, month, day = str(value).split("-")
+    return f"{day}/{month}/{year}"
 
 
 def _schema() -> dict:
