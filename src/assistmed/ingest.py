@@ -25,6 +25,9 @@ log = logging.getLogger("assistmed.ingest")
 
 MASK = "<masqué>"
 ROW_COLUMN = "source_row"
+# Kept in the ingested table's metadata (DataFrame.attrs, stored in the Parquet file): column → [header as
+# typed, spreadsheet letter], so that a later message can name a cell as the person who typed it sees it.
+SOURCE_COLUMNS = "source_columns"
 # UTF-8 (the BOM is optional) first: cp1252 decodes almost any byte sequence, so it can only come last.
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", "\t", ",")
@@ -214,6 +217,7 @@ def read_raw(
     columns = [header[i] for i in keep]
     frame = pd.DataFrame(records, columns=[*columns, ROW_COLUMN])
     frame = frame.astype({c: "str" for c in columns} | {ROW_COLUMN: "int64"})
+    frame.attrs[SOURCE_COLUMNS] = {header[i]: [header[i], column_letter(i)] for i in keep}
     return frame
 
 
@@ -252,7 +256,10 @@ def map_headers(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> pd.Dat
         log.warning("%s : colonne « %s » inconnue du codebook, conservée telle quelle", name_of, column)
     if missing:
         log.warning("%s : variables absentes du fichier (laissées vides) : %s", name_of, ", ".join(missing))
-    return raw.rename(columns=renames)
+    mapped = raw.rename(columns=renames)
+    sources = raw.attrs.get(SOURCE_COLUMNS, {})
+    mapped.attrs[SOURCE_COLUMNS] = {renames.get(c, c): where for c, where in sources.items()}
+    return mapped
 
 
 def _masked(value: str, missing: frozenset[str]) -> str:

@@ -96,3 +96,16 @@ def test_ingested_cells_hold_no_contact_detail_in_clear(tmp_path):
     cells = " ".join(pd.read_parquet(out).astype(str).to_numpy().ravel())
     assert "jean.dupont" not in cells and "06 12 34 56 78" not in cells
     assert "<masqué>" in cells and "rappelez le [retiré]" in cells
+
+
+def test_the_ingested_table_remembers_each_column_header_as_typed_and_its_letter(tmp_path):
+    codebook = load_codebook(CODEBOOK)
+    headers = [codebook.variable(name).headers[0] for name in codebook.names]
+    raw = tmp_path / "cab.csv"
+    # An untitled empty column B: it is dropped, yet the columns after it keep their letters.
+    raw.write_text(";".join([headers[0], "", *headers[1:]]) + "\n1;;12/01/2021\n", encoding="utf-8")
+    ingest_file(raw, tmp_path / "ingested.parquet", codebook_path=CODEBOOK)
+    columns = pd.read_parquet(tmp_path / "ingested.parquet").attrs["source_columns"]
+    assert columns["questionnaire_id"] == ["N° questionnaire", "A"]
+    assert columns["return_date"] == ["Date", "C"]
+    assert columns["contact_email"] == ["Mail", "AB"]
