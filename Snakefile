@@ -33,6 +33,7 @@ include: "workflow/rules/gps.smk"
 include: "workflow/rules/qual.smk"
 include: "workflow/rules/reports.smk"
 include: "workflow/rules/national.smk"
+include: "workflow/rules/entry.smk"
 
 
 onsuccess:

@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from assistmed.codebook import Codebook, Variable, load_codebook, normalize_value
+from assistmed.ingest import SOURCE_COLUMNS
 from assistmed.io import write_parquet
 from assistmed.privacy import scrub_identifiers
+from assistmed.quality import nulled_cells, quality_summary
 
 log = logging.getLogger("assistmed.clean")
 
@@ -205,12 +207,20 @@ def clean_file(
     *,
     codebook_path: str | Path,
     extra_columns: Mapping[str, str] | None = None,
+    nulled: str | Path | None = None,
+    summary: str | Path | None = None,
 ) -> None:
-    """Clean one ingested file; write the kept rows and the rejected rows (with reasons) as Parquet."""
+    """Clean one ingested file; write the kept rows and the rejected rows (with reasons) as Parquet, and
+    when asked the nulled cells and the quality summary (``assistmed.quality``)."""
     codebook = load_codebook(codebook_path)
     ingested = pd.read_parquet(raw)
     result = clean_table(ingested, codebook, source=str(raw))
-    for frame in (result.clean, result.rejects):
+    nulled_frame = nulled_cells(result.cell_issues, codebook, ingested.attrs.get(SOURCE_COLUMNS, {}))
+    answered = [
+        v.name for v in codebook.variables if v.name in ingested and v.name != codebook.id_variable and not v.restricted
+    ]
+    summary_frame = quality_summary(len(ingested), len(result.clean), result.rejects, nulled_frame, answered)
+    for frame in (result.clean, result.rejects, nulled_frame, summary_frame):
         for position, (name, value) in enumerate((extra_columns or {}).items()):
             frame.insert(position, name, value)
     for issue in result.cell_issues.itertuples(index=False):
@@ -223,3 +233,7 @@ def clean_file(
     )
     write_parquet(result.clean, clean)
     write_parquet(result.rejects, rejects)
+    if nulled is not None:
+        write_parquet(nulled_frame, nulled)
+    if summary is not None:
+        write_parquet(summary_frame, summary)

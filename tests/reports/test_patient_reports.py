@@ -1,11 +1,13 @@
 """A practice report built from hand-made contract tables, read back as text."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from assistmed.quality import quality_summary
 from assistmed.reports.patients import render_practice_report
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
@@ -43,21 +45,23 @@ def inputs(tmp_path):
         {"practice": ["cab"] * 2, "comment": ["<b>merci</b> voir http://exemple.fr", None],
          "return_date": pd.to_datetime(["2021-02-01", "2021-03-15"])}
     ).to_parquet(tmp_path / "clean.parquet")
-    pd.DataFrame({"source_row": [9], "reason": ["ligne sans aucune réponse"]}).to_parquet(tmp_path / "rejects.parquet")
+    rejects = pd.DataFrame({"source_row": [9], "reason": ["ligne sans aucune réponse"]})
+    summary = quality_summary(3, 2, rejects, pd.DataFrame({"variable": []}), ["sex"])
+    summary.assign(region="reg", practice="cab").to_parquet(tmp_path / "quality.parquet")
     (tmp_path / "raw.csv").write_text("x", encoding="utf-8")
     return tmp_path
 
 
-def render(tmp_path, name):
+def render(tmp_path, name, **extra):
     render_practice_report(
         indicators=tmp_path / "indicators.parquet", distributions=tmp_path / "distributions.parquet",
         associations=tmp_path / "associations.parquet", clean=tmp_path / "clean.parquet",
-        rejects=tmp_path / "rejects.parquet", raw=tmp_path / "raw.csv", codebook=CODEBOOK,
+        quality=tmp_path / "quality.parquet", raw=tmp_path / "raw.csv", codebook=CODEBOOK,
         pdf=tmp_path / name,
         meta={"study_title": "Étude", "synthetic": True, "region": "reg", "region_label": "Région",
               "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice": "cab",
               "practice_labels": {"cab": "Cabinet A"}},
-        settings={"confidence": 0.95}, threshold=5,
+        settings={"confidence": 0.95}, threshold=5, **extra,
     )
     reader = PdfReader(tmp_path / name)
     return reader, "\n".join(page.extract_text() for page in reader.pages)
@@ -86,3 +90,17 @@ def test_free_text_renders_as_text_and_the_pdf_is_reproducible(inputs):
     render(inputs, "b.pdf")
     assert (inputs / "a.pdf").read_bytes() == (inputs / "b.pdf").read_bytes()
     assert reader.metadata.title.startswith("Questionnaire patients")
+
+
+def test_the_quality_section_counts_come_from_the_quality_summary_and_state_the_double_entry_agreement(inputs):
+    _, text = render(inputs, "once.pdf")
+    flat = re.sub(r"[ \t\r\n]+", " ", text)
+    assert "ligne sans aucune réponse (1)" in flat and "Double saisie" not in flat
+    # 1,262 of 1,274 cells agree: 99.058 % → « 99,1 % »
+    pd.DataFrame(
+        {"region": "reg", "practice": "cab", "variable": ["sex", ""], "header": ["Sexe", ""],
+         "compared": [49, 1274], "agreed": [48, 1262], "rate": [48 / 49, 1262 / 1274]}
+    ).to_parquet(inputs / "agreement.parquet")
+    _, text = render(inputs, "twice.pdf", agreement=inputs / "agreement.parquet")
+    flat = re.sub(r"[ \t\r\n]+", " ", text)
+    assert f"concordent pour 99,1{NN}% des cellules comparées (1{NN}262 sur 1{NN}274)" in flat

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
+from assistmed.quality import quality_summary
 from assistmed.reports import common
 from assistmed.reports import patients as reports
 
@@ -58,9 +59,9 @@ def inputs(tmp_path):
             {"practice": [practice] * 2, "comment": [f"merci ({practice})", None],
              "return_date": pd.to_datetime(["2021-02-01", "2021-03-15" if practice != "p3" else "2021-04-30"])}
         ).to_parquet(tmp_path / f"clean-{practice}.parquet")
-        pd.DataFrame({"source_row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="object")}).to_parquet(
-            tmp_path / f"rejects-{practice}.parquet"
-        )
+        no_rejects = pd.DataFrame({"source_row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="object")})
+        summary = quality_summary(2, 2, no_rejects, pd.DataFrame({"variable": []}), ["sex"])
+        summary.assign(region="reg", practice=practice).to_parquet(tmp_path / f"quality-{practice}.parquet")
         (tmp_path / f"{practice}.csv").write_text(practice, encoding="utf-8")
     # 7, 2 and 6 interviewees: 2 is hidden, and 6 with it (else 2 = 15 − 7 − 6)
     pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}).to_parquet(tmp_path / "selection.parquet")
@@ -92,7 +93,7 @@ def render(folder: Path, name: str, *, settings=None, interviews=True, comment=N
     reports.render_region_patients_report(
         indicators=folder / "indicators.parquet", distributions=folder / "distributions.parquet",
         associations=folder / "associations.parquet",
-        clean=[folder / f"clean-{p}.parquet" for p in LABELS], rejects=[folder / f"rejects-{p}.parquet" for p in LABELS],
+        clean=[folder / f"clean-{p}.parquet" for p in LABELS], quality=[folder / f"quality-{p}.parquet" for p in LABELS],
         raw=[folder / f"{p}.csv" for p in LABELS], codebook=CODEBOOK, pdf=folder / name,
         meta={"study_title": "Étude", "synthetic": True, "region": "reg", "region_label": "Région Test",
               "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice_labels": LABELS},

@@ -9,7 +9,7 @@ from assistmed.clean import clean_table
 from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
 from assistmed.ingest import map_headers, read_raw
-from assistmed.synth.patients import EXAMPLE_PRACTICES, write_example
+from assistmed.synth.patients import DOUBLE_ENTRY, EXAMPLE_PRACTICES, write_example, write_second_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(ROOT / "resources/codebooks/patients.yaml")
@@ -52,3 +52,18 @@ def test_the_cleaned_example_reproduces_the_published_figures(generated):
     assert percent["response_rate"] == 26
     for name, value in PUBLISHED.items():
         assert percent[name] == value, name
+
+
+def test_the_committed_second_entry_is_the_generator_output_with_about_one_percent_of_cells_mistyped(tmp_path):
+    path = write_second_entry(tmp_path, CODEBOOK, seed=SEED)
+    assert path.read_bytes() == (ROOT / "resources/example/pays-de-la-loire/patients" / path.name).read_bytes()
+    assert write_second_entry(tmp_path / "again", CODEBOOK, seed=SEED).read_bytes() == path.read_bytes()
+    first = read_raw(ROOT / "resources/example/pays-de-la-loire/patients" / f"{DOUBLE_ENTRY}.csv")
+    second = read_raw(path)
+    ident = first.columns[0]
+    common = first.set_index(ident).drop(columns="source_row").loc[second[ident]]
+    typed = second.set_index(ident).drop(columns="source_row")
+    assert len(second) == len(first) - 1  # one questionnaire forgotten
+    differing = int((common != typed).to_numpy().sum())
+    answer_cells = len(first) * (len(first.columns) - 2 - len(CODEBOOK.restricted))
+    assert differing == round(0.01 * answer_cells)

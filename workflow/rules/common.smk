@@ -62,8 +62,68 @@ wildcard_constraints:
     table="|".join(t for _, tables in REPORT_TABLES.values() for t in tables),
 
 
+def analysed_file(spec):
+    """The entry a practice's analyses read: its reconciled file when the config names one, else its file."""
+    return spec.get("reconciled", spec["file"])
+
+
 def raw_file(wildcards):
+    return analysed_file(_practice(wildcards))
+
+
+def first_entry(wildcards):
     return _practice(wildcards)["file"]
+
+
+def first_entry_ingested(wildcards):
+    """The first entry as ingested: the analysed table itself unless a reconciled file replaced it."""
+    folder = "first_entry" if "reconciled" in _practice(wildcards) else "ingested"
+    return (
+        f"<results>/{wildcards.region}/patients/{folder}/{wildcards.practice}.parquet"
+    )
+
+
+def second_entry(wildcards):
+    return _practice(wildcards)["second_entry"]
+
+
+def double_entered(region):
+    """Practices of a region that have a second entry, in config order."""
+    return [
+        p
+        for p in practices(region)
+        if "second_entry" in config["regions"][region]["patients"]["practices"][p]
+    ]
+
+
+def quality_workbook_inputs(wildcards):
+    """What a practice's quality workbook formats: the clean step's tables and, with a second entry, the
+    double-entry comparison."""
+    region, practice = wildcards.region, wildcards.practice
+    inputs = {
+        "ingested": f"<results>/{region}/patients/ingested/{practice}.parquet",
+        "rejects": f"<results>/{region}/patients/rejects/{practice}.parquet",
+        "nulled": f"<results>/{region}/patients/nulled/{practice}.parquet",
+        "summary": f"<results>/{region}/patients/quality/{practice}.parquet",
+        "codebook": config["codebooks"]["patients"],
+    }
+    if practice in double_entered(region):
+        inputs |= double_entry_tables(region, practice)
+    return inputs
+
+
+def agreement_table(wildcards):
+    """A practice's double-entry agreement table, or nothing when it was typed once."""
+    if wildcards.practice in double_entered(wildcards.region):
+        return double_entry_tables(wildcards.region, wildcards.practice)["agreement"]
+    return []
+
+
+def double_entry_tables(region, practice):
+    return {
+        table: f"<results>/{region}/patients/double_entry/{practice}/{table}.parquet"
+        for table in ("agreement", "differences", "unmatched")
+    }
 
 
 def file_read_options(spec):
@@ -82,7 +142,7 @@ def read_options(wildcards):
 def raw_read_options(region):
     """Practice id → its raw file and read options, for the steps that go back to raw files."""
     return {
-        p: {"path": spec["file"], **file_read_options(spec)}
+        p: {"path": analysed_file(spec), **file_read_options(spec)}
         for p, spec in config["regions"][region]["patients"]["practices"].items()
     }
 
@@ -90,7 +150,7 @@ def raw_read_options(region):
 def raw_files(region):
     """Practice id → [raw file, read options], as the interview selection reads them."""
     return {
-        p: [spec["file"], file_read_options(spec)]
+        p: [analysed_file(spec), file_read_options(spec)]
         for p, spec in config["regions"][region]["patients"]["practices"].items()
     }
 
@@ -159,6 +219,11 @@ def all_outputs():
             practice=practices(region),
         )
         targets += expand(
+            "<results>/{region}/quality/{practice}.xlsx",
+            region=region,
+            practice=practices(region),
+        )
+        targets += expand(
             "<results>/{region}/patients/{table}.parquet",
             region=region,
             table=["indicators", "distributions", "associations"],
@@ -220,13 +285,16 @@ def region_report_inputs(wildcards):
         "distributions": f"<results>/{region}/patients/distributions.parquet",
         "associations": f"<results>/{region}/patients/associations.parquet",
         "clean": clean_files(region),
-        "rejects": expand(
-            "<results>/{region}/patients/rejects/{practice}.parquet",
+        "quality": expand(
+            "<results>/{region}/patients/quality/{practice}.parquet",
             region=region,
             practice=practices(region),
         ),
         "raw": [spec["path"] for spec in raw_read_options(region).values()],
         "codebook": config["codebooks"]["patients"],
+        "agreement": [
+            double_entry_tables(region, p)["agreement"] for p in double_entered(region)
+        ],
     }
     if selects_interviews():
         inputs["selection"] = f"<results>/{region}/qual/selection.parquet"

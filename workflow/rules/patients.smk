@@ -26,6 +26,8 @@ rule clean_practice:
     output:
         clean="<results>/{region}/patients/clean/{practice}.parquet",
         rejects="<results>/{region}/patients/rejects/{practice}.parquet",
+        nulled="<results>/{region}/patients/nulled/{practice}.parquet",
+        summary="<results>/{region}/patients/quality/{practice}.parquet",
     log:
         "<logs>/{region}/patients/clean/{practice}.log",
     conda:

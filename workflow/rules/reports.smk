@@ -7,9 +7,10 @@ rule report_practice:
         distributions="<results>/{region}/patients/distributions.parquet",
         associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
         clean="<results>/{region}/patients/clean/{practice}.parquet",
-        rejects="<results>/{region}/patients/rejects/{practice}.parquet",
+        quality="<results>/{region}/patients/quality/{practice}.parquet",
         raw=raw_file,
         codebook=config["codebooks"]["patients"],
+        agreement=agreement_table,
     output:
         pdf=report(
             "<results>/{region}/reports/{practice}.pdf",

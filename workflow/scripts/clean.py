@@ -8,4 +8,6 @@ with to_log(snakemake.log[0]):
         snakemake.output.rejects,
         codebook_path=snakemake.input.codebook,
         extra_columns=snakemake.params.extra_columns,
+        nulled=snakemake.output.get("nulled"),
+        summary=snakemake.output.get("summary"),
     )

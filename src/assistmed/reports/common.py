@@ -16,6 +16,7 @@ import pandas as pd
 import assistmed
 from assistmed.codebook import Codebook, Indicator
 from assistmed.disclosure import suppress_partition, suppress_proportion
+from assistmed.quality import KEPT, RAW_ROWS, REJECTED, reject_kinds, summary_count
 from assistmed.reports import charts
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 
@@ -129,15 +130,25 @@ def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> lis
     return rows
 
 
-def quality_row(label: str, clean: pd.DataFrame, rejects: pd.DataFrame) -> dict:
-    reasons = rejects["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
-    return {
+def quality_row(label: str, summary: pd.DataFrame, agreement: pd.DataFrame | None = None) -> dict:
+    """A practice's line of the data-quality table, from its quality summary (written by the clean step)
+    and, when the practice was typed twice, the total row of its double-entry agreement table."""
+    row = {
         "label": label,
-        "raw": fmt_int(len(clean) + len(rejects)),
-        "kept": fmt_int(len(clean)),
-        "rejected": fmt_int(len(rejects)),
-        "reasons": " ; ".join(f"{reason} ({count})" for reason, count in reasons.items()) or "—",
+        "raw": fmt_int(summary_count(summary, RAW_ROWS)),
+        "kept": fmt_int(summary_count(summary, KEPT)),
+        "rejected": fmt_int(summary_count(summary, REJECTED)),
+        "reasons": " ; ".join(f"{reason} ({count})" for reason, count in reject_kinds(summary)) or "—",
+        "double_entry": None,
     }
+    if agreement is not None:
+        total = agreement[agreement["variable"] == ""].iloc[0]
+        row["double_entry"] = {
+            "rate": fmt_percent(total["rate"], 1),
+            "agreed": fmt_int(total["agreed"]),
+            "compared": fmt_int(total["compared"]),
+        }
+    return row
 
 
 def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -85,6 +86,12 @@ def opinion_figure(
     }
 
 
+def agreement_by_practice(paths: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
+    """Practice id → its double-entry agreement table (practices typed twice only)."""
+    tables = [pd.read_parquet(p) for p in paths]
+    return {str(t["practice"].iloc[0]): t for t in tables}
+
+
 def comments_of(clean: pd.DataFrame) -> list[str]:
     return [c for c in clean["comment"].dropna().astype(str) if c.strip()]
 
@@ -148,18 +155,19 @@ def render_practice_report(
     distributions: str,
     associations: str,
     clean: str,
-    rejects: str,
+    quality: str,
     raw: str,
     codebook: str,
     pdf: str,
     meta: Mapping,
     settings: Mapping,
     threshold: int,
+    agreement: str | None = None,
 ) -> None:
     cb = load_codebook(codebook)
     practice, region = meta["practice"], meta["region"]
     label = meta["practice_labels"].get(practice, practice)
-    clean_frame, rejects_frame = pd.read_parquet(clean), pd.read_parquet(rejects)
+    clean_frame = pd.read_parquet(clean)
     ind, dist = pd.read_parquet(indicators), pd.read_parquet(distributions)
     region_label = meta["region_label"]
     title = f"{cb.title_fr} — {label}"
@@ -173,7 +181,7 @@ def render_practice_report(
         "opinion": opinion_figure(cb, dist, [(practice, label, threshold), (region, region_label, None)]),
         "distributions": distribution_items(cb, dist, practice, region, threshold),
         "tests": test_rows(cb, pd.read_parquet(associations), practice),
-        "quality": [quality_row(label, clean_frame, rejects_frame)],
+        "quality": [quality_row(label, pd.read_parquet(quality), pd.read_parquet(agreement) if agreement else None)],
         "comments": [{"label": label, "comments": comments_of(clean_frame)}],
         "methods": methods_context(cb, settings, threshold),
         "provenance": provenance([raw], cb, return_dates(clean_frame)),
@@ -187,7 +195,7 @@ def render_region_patients_report(
     distributions: str,
     associations: str,
     clean: Sequence[str],
-    rejects: Sequence[str],
+    quality: Sequence[str],
     raw: Sequence[str],
     codebook: str,
     pdf: str,
@@ -198,6 +206,7 @@ def render_region_patients_report(
     selection: str | None = None,
     interviews: Mapping | None = None,
     interviews_codebook: str | None = None,
+    agreement: Sequence[str] = (),
 ) -> None:
     """The region's pooled report. ``themes`` (Parquet of `summarise_themes`), ``selection`` (Parquet of
     `write_selection_summary`), ``interviews`` (the config's selection rule) and ``interviews_codebook``
@@ -207,10 +216,11 @@ def render_region_patients_report(
     labels = meta["practice_labels"]
     ind = pd.read_parquet(indicators)
     cleans = [pd.read_parquet(p) for p in clean]
-    quality, comments = [], []
-    for frame, rej in zip(cleans, (pd.read_parquet(p) for p in rejects)):
-        practice = str(frame["practice"].iloc[0]) if len(frame) else "?"
-        quality.append(quality_row(labels.get(practice, practice), frame, rej))
+    quality_rows, comments = [], []
+    agreements = agreement_by_practice(agreement)
+    for frame, summary in zip(cleans, (pd.read_parquet(p) for p in quality)):
+        practice = str(summary["practice"].iloc[0])
+        quality_rows.append(quality_row(labels.get(practice, practice), summary, agreements.get(practice)))
         comments.append({"label": labels.get(practice, practice), "comments": comments_of(frame)})
     table = ind.set_index(["scope", "indicator"])
     by_practice = []
@@ -246,7 +256,7 @@ def render_region_patients_report(
         "distributions": distribution_items(cb, dist, region, None, None),
         "tests": test_rows(cb, tests, region),
         "stratified": "p_stratified" in tests.columns,
-        "quality": quality,
+        "quality": quality_rows,
         "comments": comments,
         "qualitative": qualitative,
         "methods": methods,

@@ -15,7 +15,7 @@ from assistmed.codebook import load_codebook
 from assistmed.synth.gps import write_gp_export
 from assistmed.synth.interviews import SEED as INTERVIEW_SEED
 from assistmed.synth.interviews import write_interview_grid
-from assistmed.synth.patients import write_example, write_region
+from assistmed.synth.patients import write_example, write_region, write_second_entry
 
 DEFAULT_CODEBOOK = "resources/codebooks/patients.yaml"
 SEED = 20210104
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "example":
         for path in write_example(args.out, codebook, seed=args.seed):
             print(path)
+        print(write_second_entry(args.out, codebook, seed=args.seed))
         region = Path(args.out) / "pays-de-la-loire"
         write_interview_grid(region / "interviews/grid.csv", seed=INTERVIEW_SEED)
         write_gp_export(region / "gps/export.csv", seed=GP_SEED)

@@ -7,9 +7,6 @@ into missing values) leaves exactly the published proportions among those who an
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assistmed.codebook import Codebook
+from assistmed.codebook import Codebook, Variable
+from assistmed.xlsx import workbook_bytes
 
 FIRST_NAMES = ["Camille", "Dominique", "Claude", "Alix", "Sacha", "Morgane", "Yannick", "Maël", "Gwenn", "Loïc"]
 LAST_NAMES = ["Testard", "Exemple", "Fictif", "Synthèse", "Modèle", "Essai", "Demo", "Factice"]
@@ -39,7 +37,6 @@ COMMENTS = [
     "=1+1 ceci n'est pas une formule",
 ]
 PERIOD_START, PERIOD_DAYS = date(2021, 1, 4), 145
-FIXED_TIME = datetime(2021, 6, 1, 9, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -266,23 +263,7 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
     sheet.append(list(frame.columns))
     for row in frame.itertuples(index=False):
         sheet.append([int(v) if isinstance(v, str) and v.isdigit() and len(v) < 6 else v for v in row])
-    workbook.properties.creator = "assistmed.synth"
-    workbook.properties.created = workbook.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    # openpyxl stamps the zip members and the « modified » property with the current time at save:
-    # rewrite them with a fixed one so that the example is byte-reproducible.
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(member, data)
-    return fixed.getvalue()
+    return workbook_bytes(workbook, creator="assistmed.synth")
 
 
 EXAMPLE_PRACTICES = {
@@ -365,6 +346,63 @@ def write_example(out: str | Path, codebook: Codebook, *, seed: int, region: str
         write_practice_file(entry, path)
         written.append(path)
     return written
+
+
+# The example practice whose questionnaires were typed a second time, independently (double entry).
+DOUBLE_ENTRY = "vendee-f"
+# Share of answer cells typed differently in the second entry (a realistic rate for trained data entry).
+SECOND_ENTRY_ERROR_RATE = 0.01
+
+
+def _mistyped(variable: Variable, text: str, rng: np.random.Generator) -> str:
+    """What a second clerk might type instead of ``text`` (never the same answer)."""
+    if variable.is_categorical:
+        others = [c.code for c in variable.codes if c.code != text.strip()]
+        return str(rng.choice(others))
+    if variable.type == "checkbox":
+        return "" if text.strip() else "x"
+    if variable.type in {"numeric", "integer"}:
+        return f"{float(text.replace(',', '.')) + 1:.1f}".replace(".", ",")
+    if variable.type == "date":
+        typed = datetime.strptime(text, "%d/%m/%Y").date()
+        return (typed + timedelta(days=1 if typed.day < 28 else -1)).strftime("%d/%m/%Y")
+    return text[:-1]
+
+
+def second_entry(entry: pd.DataFrame, codebook: Codebook, *, seed: int) -> pd.DataFrame:
+    """An independent second entry of the questionnaires of ``entry`` (a practice file as typed).
+
+    About ``SECOND_ENTRY_ERROR_RATE`` of the answer cells are typed differently (another code, a box
+    ticked or not, a number or a date off by one, a character dropped from a comment) and one questionnaire
+    is forgotten. Contact columns and questionnaire numbers are typed as in the first entry.
+    """
+    rng = np.random.default_rng(seed)
+    variables = codebook.variables
+    answer_columns = [
+        i for i, v in enumerate(variables) if v.name != codebook.id_variable and not v.restricted
+    ]
+    # A blank number, date or comment has no plausible mistyping: those cells are not candidates.
+    candidates = [
+        (row, column)
+        for row in range(len(entry))
+        for column in answer_columns
+        if entry.iat[row, column].strip() or variables[column].is_categorical or variables[column].type == "checkbox"
+    ]
+    errors = round(SECOND_ENTRY_ERROR_RATE * len(entry) * len(answer_columns))
+    second = entry.copy()
+    for index in sorted(rng.choice(len(candidates), errors, replace=False)):
+        row, column = candidates[index]
+        second.iat[row, column] = _mistyped(variables[column], entry.iat[row, column], rng)
+    forgotten = int(rng.integers(len(second)))
+    return second.drop(index=second.index[forgotten]).reset_index(drop=True)
+
+
+def write_second_entry(out: str | Path, codebook: Codebook, *, seed: int, region: str = "pays-de-la-loire") -> Path:
+    """The double-entry example: the second entry of ``DOUBLE_ENTRY``, as a French Excel CSV."""
+    entry = example_entries(codebook, seed=seed)[DOUBLE_ENTRY]
+    path = Path(out) / region / "patients" / f"{DOUBLE_ENTRY}-saisie2.csv"
+    write_practice_file(second_entry(entry, codebook, seed=seed + 2), path)
+    return path
 
 
 def write_region(
