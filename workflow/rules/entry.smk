@@ -71,3 +71,29 @@ rule quality_workbook:
         code=CODE,
     script:
         "../scripts/quality_workbook.py"
+
+
+rule entry_workbook:
+    input:
+        codebook=config["codebooks"]["patients"],
+    output:
+        xlsx="results/{region}/entry/{practice}.xlsx",
+    log:
+        "logs/{region}/entry/{practice}.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        label=lambda wc: practice_labels(wc.region)[wc.practice],
+        code=CODE,
+    script:
+        "../scripts/entry_workbook.py"
+
+
+# `snakemake entry_workbooks`: every practice's entry workbook, before the questionnaires are typed.
+rule entry_workbooks:
+    input:
+        [
+            f"results/{region}/entry/{practice}.xlsx"
+            for region in REGIONS
+            for practice in practices(region)
+        ],

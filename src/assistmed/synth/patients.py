@@ -231,6 +231,25 @@ def to_entry(frame: pd.DataFrame, codebook: Codebook, *, header_alias: int = 0) 
     return pd.DataFrame(out)
 
 
+def workbook_entries(frame: pd.DataFrame, codebook: Codebook) -> list[dict[str, object]]:
+    """Accepted questionnaires (``generate_patients``) as typed values for ``template.fill_entry_workbook``:
+    category keys, ticked boxes, numbers and dates as such; no answer is None."""
+    entries = []
+    for record in frame.to_dict("records"):
+        entry: dict[str, object] = {}
+        for v in codebook.variables:
+            value = record[v.name]
+            if isinstance(value, str) and not value:
+                value = None
+            elif v.type in {"numeric", "integer"}:
+                value = float(value.replace(",", "."))
+            elif v.type == "date":
+                value = datetime.strptime(value, "%d/%m/%Y").date()
+            entry[v.name] = value
+        entries.append(entry)
+    return entries
+
+
 def add_dirt(entry: pd.DataFrame, rng: np.random.Generator, *, planted: list[tuple[int, str, str]]) -> pd.DataFrame:
     """Overwrite given cells (row position, column, raw text) with what real data entry looks like."""
     entry = entry.copy()
