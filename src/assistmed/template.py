@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 
 from assistmed.codebook import Codebook, Variable, load_codebook
-from assistmed.ingest import column_letter
 from assistmed.xlsx import save_workbook, set_text
 
 DEFAULT_CONFIG = "config/config.yaml"
@@ -143,6 +142,7 @@ def entry_workbook(codebook: Codebook, *, label: str | None = None):
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -150,7 +150,7 @@ def entry_workbook(codebook: Codebook, *, label: str | None = None):
     ranges = _codes_sheet(workbook, codebook)
     _help_sheet(workbook, codebook, label)
     for index, v in enumerate(codebook.variables):
-        letter = column_letter(index)
+        letter = get_column_letter(index + 1)
         cell = set_text(sheet.cell(1, index + 1), v.label_fr)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

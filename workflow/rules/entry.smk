@@ -97,3 +97,38 @@ rule entry_workbooks:
             for region in REGIONS
             for practice in practices(region)
         ],
+
+
+rule export_dictionary:
+    input:
+        codebooks=[
+            config["codebooks"][name] for name in ("patients", "gps", "interviews")
+        ],
+    output:
+        xlsx="results/dictionnaire-des-variables.xlsx",
+    log:
+        "logs/dictionary.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        code=CODE,
+    script:
+        "../scripts/export_dictionary.py"
+
+
+rule describe_clean_tables:
+    input:
+        clean=lambda wc: clean_files(wc.region),
+        codebook=config["codebooks"]["patients"],
+    output:
+        datapackage="results/{region}/datapackage.json",
+    log:
+        "logs/{region}/datapackage.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        title=lambda wc: config["regions"][wc.region]["label"],
+        practice_labels=lambda wc: practice_labels(wc.region),
+        code=CODE,
+    script:
+        "../scripts/describe_clean_tables.py"
