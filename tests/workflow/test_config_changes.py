@@ -37,9 +37,10 @@ def job(rule, **wildcards):
 def pooled_jobs(practices):
     """What any change to the region's patient data reruns besides the changed practice's own chain: the
     pooled analysis, the interview selection, every practice report (they print the region's figures), the
-    regional report and the CSV copies of the pooled tables."""
+    regional report, the CSV copies of the pooled tables and the Data Package of the clean tables."""
     return [
         job("pool_region", region=REGION),
+        job("describe_clean_tables", region=REGION),
         job("count_interview_candidates", region=REGION),
         job("select_interviews", region=REGION),
         *(job("report_practice", region=REGION, practice=p) for p in practices),
@@ -51,7 +52,10 @@ def pooled_jobs(practices):
 
 
 def own_chain(practice):
-    return [job(rule, region=REGION, practice=practice) for rule in ("ingest_practice", "clean_practice", "analyse_practice")]
+    return [
+        job(rule, region=REGION, practice=practice)
+        for rule in ("ingest_practice", "clean_practice", "analyse_practice", "quality_workbook")
+    ]
 
 
 def test_a_changed_practice_file_reruns_exactly_its_chain_and_the_pooled_jobs(example_copy):
@@ -112,8 +116,10 @@ def test_a_renamed_practice_label_reruns_exactly_the_documents_that_print_it(exa
     assert sorted(planned_jobs(example_copy)) == sorted(
         [
             job("report_practice", region=REGION, practice="vendee-b"),
+            job("quality_workbook", region=REGION, practice="vendee-b"),
             job("report_region_patients", region=REGION),
             job("select_interviews", region=REGION),
+            job("describe_clean_tables", region=REGION),
             job("all"),
         ]
     )
@@ -127,12 +133,17 @@ def test_a_removed_practice_leaves_only_stale_files_that_nothing_current_uses(ex
     stale = sorted(p.relative_to(results).as_posix() for p in stale_files(results))
     assert stale == sorted(
         [
-            f"{REGION}/patients/{kind}/vendee-f.parquet" for kind in ("ingested", "clean", "rejects")
+            f"{REGION}/patients/{kind}/vendee-f.parquet"
+            for kind in ("ingested", "clean", "rejects", "nulled", "quality", "second_entry")
         ]
         + [f"{REGION}/patients/practices/vendee-f/{t}.parquet" for t in ("indicators", "distributions", "associations")]
-        + [f"{REGION}/reports/vendee-f.pdf"]
-        + [f"logs/{REGION}/patients/{step}/vendee-f.log" for step in ("ingest", "clean", "analyse")]
-        + [f"logs/{REGION}/reports/vendee-f.log"]
+        + [f"{REGION}/patients/double_entry/vendee-f/{t}.parquet" for t in ("agreement", "differences", "unmatched")]
+        + [f"{REGION}/reports/vendee-f.pdf", f"{REGION}/quality/vendee-f.xlsx"]
+        + [
+            f"logs/{REGION}/patients/{step}/vendee-f.log"
+            for step in ("ingest", "clean", "analyse", "ingest_second_entry", "double_entry")
+        ]
+        + [f"logs/{REGION}/reports/vendee-f.log", f"logs/{REGION}/quality/vendee-f.log"]
     )
     manifest = pd.read_csv(results / MANIFEST)
     assert not manifest["path"].str.contains("vendee-f").any()

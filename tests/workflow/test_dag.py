@@ -73,3 +73,13 @@ def test_an_unreadable_practice_file_fails_its_job_by_name_and_the_others_comple
     assert "vendee-d.csv" in log
     assert (example_copy / f"results/{REGION}/patients/clean/vendee-a.parquet").is_file()
     assert not (example_copy / f"results/{REGION}/patients/ingested/vendee-d.parquet").exists()
+
+
+def test_a_changed_second_entry_reruns_the_comparison_the_quality_workbook_and_the_reports_only(example_copy):
+    raw = example_copy / f"resources/example/{REGION}/patients/vendee-f-saisie2.csv"
+    raw.write_bytes(raw.read_bytes() + b"\r\n")
+    jobs = planned_jobs(example_copy)
+    assert {rule for rule, _ in jobs} - {"all"} == {
+        "ingest_second_entry", "compare_entries", "quality_workbook", "report_practice", "report_region_patients"
+    }
+    assert all("practice=vendee-f" in wc for rule, wc in jobs if rule not in {"all", "report_region_patients"})

@@ -223,7 +223,7 @@ def all_outputs():
             region=region,
             practice=practices(region),
         )
-        targets.append(f"results/{region}/datapackage.json")
+        targets.append(f"<results>/{region}/datapackage.json")
         targets += expand(
             "<results>/{region}/patients/{table}.parquet",
             region=region,
@@ -250,7 +250,7 @@ def all_outputs():
             targets.append(f"<results>/{region}/reports/{region}-gps.pdf")
     if POOL_NATIONALLY:
         targets += national_outputs()
-    targets.append("results/dictionnaire-des-variables.xlsx")
+    targets.append("<results>/dictionnaire-des-variables.xlsx")
     return targets
 
 

@@ -77,9 +77,9 @@ rule entry_workbook:
     input:
         codebook=config["codebooks"]["patients"],
     output:
-        xlsx="results/{region}/entry/{practice}.xlsx",
+        xlsx="<results>/{region}/entry/{practice}.xlsx",
     log:
-        "logs/{region}/entry/{practice}.log",
+        "<logs>/{region}/entry/{practice}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -93,7 +93,7 @@ rule entry_workbook:
 rule entry_workbooks:
     input:
         [
-            f"results/{region}/entry/{practice}.xlsx"
+            f"<results>/{region}/entry/{practice}.xlsx"
             for region in REGIONS
             for practice in practices(region)
         ],
@@ -105,9 +105,9 @@ rule export_dictionary:
             config["codebooks"][name] for name in ("patients", "gps", "interviews")
         ],
     output:
-        xlsx="results/dictionnaire-des-variables.xlsx",
+        xlsx="<results>/dictionnaire-des-variables.xlsx",
     log:
-        "logs/dictionary.log",
+        "<logs>/dictionary.log",
     conda:
         "../envs/assistmed.yaml"
     params:
@@ -121,9 +121,9 @@ rule describe_clean_tables:
         clean=lambda wc: clean_files(wc.region),
         codebook=config["codebooks"]["patients"],
     output:
-        datapackage="results/{region}/datapackage.json",
+        datapackage="<results>/{region}/datapackage.json",
     log:
-        "logs/{region}/datapackage.log",
+        "<logs>/{region}/datapackage.log",
     conda:
         "../envs/assistmed.yaml"
     params:
