@@ -160,7 +160,7 @@ def entry_workbook(codebook: Codebook, *, label: str | None = None):
             note = f"{RESTRICTED_NOTE}\nVariable : {v.name}"
         cell.comment = Comment(note, "assistmed", width=300, height=150)
         column = sheet.column_dimensions[letter]
-        column.width = 40 if v.type == "text" else 16
+        column.width = 40 if v.type == "text" else 24 if v.is_categorical else 14
         column.protection = Protection(locked=False)
         if v.type == "date":
             column.number_format = DATE_FORMAT
