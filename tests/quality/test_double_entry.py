@@ -7,13 +7,9 @@ import pytest
 
 from assistmed.double_entry import compare_entry_files
 from assistmed.ingest import ingest_file
+from tests.clean.test_clean import HEADER
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
-HEADER = (
-    "N° questionnaire;Date;Sexe;Age;Diplome;Distance (km);Nb contacts;Avis global;Q7a;Q7b;Q7c;Q7d;Q7e;Q7f;"
-    "Q8a;Q8b;Q8c;Q8d;Q8e;Evolution attente;Evolution qualite;Approbation role;Commentaire;Accord entretien;"
-    "Nom;Telephone;Mail"
-)
 FIRST = [
     "101;12/01/2021;1;3;4;3,5;2;1;x;;;;;;;;;;X;1;1;1;Très bien;1;Jean Test;06 00 00 11 22;",
     "102;13/01/2021;2;3;3;10;1;2;x;;;;;;;;;;x;2;2;1;;2;;;",

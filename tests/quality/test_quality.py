@@ -7,16 +7,12 @@ import pytest
 
 from assistmed.clean import clean_file
 from assistmed.ingest import ingest_file
+from tests.clean.test_clean import HEADER
 from assistmed.quality import reject_kinds, summary_count
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
 # Column letters: A N° questionnaire, B Date, C Sexe, D Age, E Diplome, F Distance (km), G Nb contacts,
 # H Avis global, ... W Commentaire, X Accord entretien, Y Nom, Z Telephone, AA Mail.
-HEADER = (
-    "N° questionnaire;Date;Sexe;Age;Diplome;Distance (km);Nb contacts;Avis global;Q7a;Q7b;Q7c;Q7d;Q7e;Q7f;"
-    "Q8a;Q8b;Q8c;Q8d;Q8e;Evolution attente;Evolution qualite;Approbation role;Commentaire;Accord entretien;"
-    "Nom;Telephone;Mail"
-)
 ROWS = [
     "101;12/01/2021;2;3;4;3,5;2;1;x;;;;;;;;;;X;1;1;1;Très bien;1;Jean Test;06 00 00 11 22;",  # row 2
     "102;31/02/2021; 1 ;NSP;7;850;1;2;;;;;;1;;;;;;2;2;1;2;2;;;",  # row 3: date, diploma, distance refused
