@@ -3,6 +3,7 @@ changes a user makes most (a file, a path, a practice added, renamed or removed)
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -83,3 +84,23 @@ def test_a_changed_second_entry_reruns_the_comparison_the_quality_workbook_and_t
         "ingest_second_entry", "compare_entries", "quality_workbook", "report_practice", "report_region_patients"
     }
     assert all("practice=vendee-f" in wc for rule, wc in jobs if rule not in {"all", "report_region_patients"})
+
+
+def test_a_reconciled_file_replaces_the_first_entry_in_the_analyses_and_the_comparison_still_reads_both(example_copy):
+    patients = example_copy / f"resources/example/{REGION}/patients"
+    shutil.copy(patients / "vendee-f.csv", patients / "vendee-f-reconciled.csv")
+
+    def reconcile(config):
+        config["regions"][REGION]["patients"]["practices"]["vendee-f"]["reconciled"] = (
+            f"resources/example/{REGION}/patients/vendee-f-reconciled.csv"
+        )
+
+    edit_config(example_copy, reconcile)
+    jobs = planned_jobs(example_copy)
+    assert {"ingest_practice", "ingest_first_entry", "compare_entries"} <= {
+        rule for rule, wc in jobs if "practice=vendee-f" in wc
+    }
+    dry_run = snakemake(example_copy, "-n")
+    printed = dry_run.stdout + dry_run.stderr
+    assert re.search(r"rule ingest_practice:\n\s+input: [^\n]*vendee-f-reconciled\.csv", printed)
+    assert re.search(r"rule ingest_first_entry:\n\s+input: [^\n]*vendee-f\.csv", printed)
