@@ -40,7 +40,7 @@ def test_a_misspelt_key_is_one_line_with_the_key_path_and_the_allowed_keys(confi
     lines = schema_errors(config, SCHEMA)
     assert lines == [
         f"config {PRACTICE} : clé inconnue / unknown key « distribued » ; clés permises / allowed keys : "
-        "delimiter, distributed, encoding, file, format, label, sheet",
+        "delimiter, distributed, encoding, file, format, label, reconciled, second_entry, sheet",
         f"config {PRACTICE} : clé manquante / missing key « distributed »",
     ]
 
@@ -146,6 +146,7 @@ def test_every_input_file_the_schema_marks_is_found_in_config_order(config):
         "codebooks.gps",
         "codebooks.interviews",
         *(f"regions.pays-de-la-loire.patients.practices.vendee-{p}.file" for p in "abcdef"),
+        "regions.pays-de-la-loire.patients.practices.vendee-f.second_entry",
         "regions.pays-de-la-loire.gps.file",
         "regions.pays-de-la-loire.interviews.grid",
     ]
@@ -161,6 +162,7 @@ def test_missing_empty_and_folder_inputs_are_listed_one_line_each_with_key_and_p
         path = tmp_path / practice(config, f"vendee-{p}")["file"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")
+    (tmp_path / practice(config, "vendee-f")["second_entry"]).write_text("x", encoding="utf-8")
     practice(config, "vendee-c")["file"] = "resources/example/pays-de-la-loire/patients/VENDEE-A.csv"
     (tmp_path / practice(config, "vendee-d")["file"]).write_bytes(b"")
     region = config["regions"]["pays-de-la-loire"]
