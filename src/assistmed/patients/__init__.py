@@ -2,3 +2,7 @@
 
 # Scope id of the national pooling (also its folder under results/): no region may take it.
 NATIONAL = "national"
+
+# The codebook variable the reports treat as « the opinion » (a required variable): charted in every patient
+# report, and the grouping of the free comments.
+OPINION = "overall_opinion"
