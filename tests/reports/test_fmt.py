@@ -1,4 +1,4 @@
-from assistmed.reports.fmt import fmt_ci, fmt_date, fmt_decimal, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.fmt import fmt_ci, fmt_date, fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
 
 NN = "\u202f"
 
@@ -24,3 +24,10 @@ def test_p_values_and_missing_values():
 
 def test_dates_read_day_month_year():
     assert fmt_date("2021-01-04") == "04/01/2021"
+
+
+def test_differences_read_in_signed_percentage_points():
+    assert fmt_points(0.1234) == "+12"
+    assert fmt_points(-0.031) == "-3"
+    assert fmt_points(-0.004) == "0"  # rounds to no difference: no sign
+    assert fmt_points(float("nan")) == "—"

@@ -55,6 +55,7 @@ def test_determinants_are_grouped_by_variable_with_the_test_printed_once():
         ("Oui", "23 / 34", "22 / 65", "4,09 [1,69 ; 9,89]"),
         ("Non", "11 / 34", "43 / 65", "réf."),
     ]
+    assert msp["levels"][0]["share"] == "—"  # without the shares table, no row percentage
     # a three-level variable has no odds ratio at all, hence no reference level to mark
     assert [r["or"] for r in area["levels"]] == ["—", "—", "—"]
 
@@ -66,8 +67,20 @@ def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypat
         drawn.update(labels=labels, odds_ratios=odds_ratios, low=low, high=high)
         return "data:image/svg+xml;base64,"
 
-    monkeypatch.setattr(gps, "forest_plot", forest_plot)
+    monkeypatch.setattr(gps.charts, "forest_plot", forest_plot)
     gps.determinant_chart(CODEBOOK, DETERMINANTS)
     assert drawn == {"labels": ["Exercice en MSP : Oui (réf. : Non)"], "odds_ratios": [4.0868], "low": [1.6896],
                      "high": [9.8852]}
     assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"]) is None
+
+
+def test_each_level_shows_the_share_of_gps_working_with_an_assistant_with_its_interval():
+    shares = pd.DataFrame(
+        {"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
+         "prop": [23 / 45, 11 / 54], "ci_low": [0.3700, 0.1171], "ci_high": [0.6504, 0.3317]}
+    )
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, shares)[0]
+    assert [(r["share_nN"], r["share"], r["share_ci"]) for r in msp["levels"]] == [
+        ("23 / 45", "51\u202f%", "[37\u202f% ; 65\u202f%]"),
+        ("11 / 54", "20\u202f%", "[12\u202f% ; 33\u202f%]"),
+    ]

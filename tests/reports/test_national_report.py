@@ -1,19 +1,24 @@
 """The national report built from hand-made contract tables, read back as text."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from assistmed.patients.describe import describe_national, return_period
 from assistmed.reports.national import render_national_report
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
+GP_CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/gps.yaml"
 NN = "\u202f"
 META = {
     "study_title": "Étude",
+    "author": "URML",
     "synthetic": True,
     "region_labels": {"nord": "Région <Nord>", "sud": "Région Sud"},
+    "practices": {"nord": 2, "sud": 30},
     "period": {"start": "2021-01-01", "end": "2021-06-30"},
 }
 
@@ -45,19 +50,45 @@ def report_text(tmp_path):
             association("national", "region", "sex", 0.0321),
         ]
     ).to_parquet(tmp_path / "associations.parquet")
-    pd.DataFrame({"return_date": pd.to_datetime(["2021-02-01", "2021-06-15"])}).to_parquet(tmp_path / "clean.parquet")
+    clean = pd.DataFrame(
+        {"practice": ["n1", "s1"], "region": ["nord", "sud"], "return_date": pd.to_datetime(["2021-02-01", "2021-06-15"])}
+    )
+    for region in ("nord", "sud"):
+        return_period(clean[clean["region"] == region], scopes=[], pool=region).to_parquet(tmp_path / f"{region}.parquet")
+    describe_national(
+        tmp_path / "indicators.parquet", [tmp_path / "nord.parquet", tmp_path / "sud.parquet"], regions=["nord", "sud"],
+        pool="national", confidence=0.95, period=tmp_path / "period.parquet", comparisons=tmp_path / "comparisons.parquet",
+    )
+    pd.DataFrame(
+        {"scope": ["sud"], "indicator": ["with_assistant"], "n": [34], "N": [99], "prop": [34 / 99], "ci_low": [0.26],
+         "ci_high": [0.44]}
+    ).to_parquet(tmp_path / "gps.parquet")
+    (tmp_path / "raw.csv").write_text("x", encoding="utf-8")
     render_national_report(
         indicators=tmp_path / "indicators.parquet", associations=tmp_path / "associations.parquet",
-        clean=[tmp_path / "clean.parquet"], codebook=CODEBOOK, pdf=tmp_path / "national.pdf", meta=META,
-        settings={"confidence": 0.95},
+        comparisons=tmp_path / "comparisons.parquet", period=tmp_path / "period.parquet",
+        gp_indicators=[tmp_path / "gps.parquet"], raw=[tmp_path / "raw.csv", tmp_path / "gps.parquet"],
+        codebook=CODEBOOK, gp_codebook=GP_CODEBOOK, pdf=tmp_path / "national.pdf", meta=META,
+        settings={"confidence": 0.95}, gp_regions=["sud"], code="0.1.0+test", config_digest="c0ffee",
     )
-    return "\n".join(page.extract_text() for page in PdfReader(tmp_path / "national.pdf").pages)
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "national.pdf").pages)
+    return re.sub(r"[ \t\r\n]+", " ", text)  # line breaks as spaces; narrow no-break spaces kept
 
 
 def test_each_region_and_the_national_scope_are_printed_side_by_side_in_french(report_text):
     assert f"Région <Nord> 30 / 40 75{NN}% [60{NN}% ; 86{NN}%]" in report_text
     assert f"Région Sud 1{NN}500 / 2{NN}000 75{NN}% [73{NN}% ; 77{NN}%]" in report_text
-    assert f"National 1{NN}530 / 2{NN}040 75{NN}%" in report_text
+    assert f"Ensemble des régions 1{NN}530 / 2{NN}040 75{NN}%" in report_text
+
+
+def test_each_region_is_compared_with_the_rest_of_the_regions(report_text):
+    # nord 30/40 against sud 1500/2000: the same 75 %, no difference
+    assert f"Région <Nord> Femmes 75{NN}% 75{NN}% 0" in report_text
+
+
+def test_the_gp_strand_is_shown_region_by_region(report_text):
+    assert f"Région Sud 34 / 99 34{NN}%" in report_text
+    assert f"Médecins généralistes répondants travaillant avec un assistant médical : 34{NN}% en Région Sud" in report_text
 
 
 def test_between_region_tests_are_listed_by_the_item_compared(report_text):
@@ -70,5 +101,6 @@ def test_pooled_tests_show_the_stratified_test_or_a_dash_when_not_computed(repor
     assert "0,777" not in report_text  # a region's own pooled rows belong to its regional report
 
 
-def test_provenance_dates_the_data_by_the_last_return_of_any_practice(report_text):
-    assert "15/06/2021" in report_text  # « Données arrêtées au »
+def test_provenance_dates_the_data_by_the_first_and_last_returns_of_any_practice(report_text):
+    assert "Retours des questionnaires du 01/02/2021 au 15/06/2021" in report_text
+    assert "SHA-256 des 2 fichiers d'entrée" in report_text

@@ -7,6 +7,9 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from assistmed.patients.comments import comment_table
+from assistmed.patients.compare import compare_with_rest
+from assistmed.patients.describe import return_period
 from assistmed.quality import quality_summary
 from assistmed.reports.patients import render_practice_report
 
@@ -41,10 +44,16 @@ def inputs(tmp_path):
         {"scope": ["cab"], "var_a": ["contacts"], "var_b": ["evolution_wait"], "test": ["fisher"],
          "statistic": [9.1], "dof": [4], "p_value": [0.0123], "p_adjusted": [0.0369], "cramers_v": [0.27], "n": [58]}
     ).to_parquet(tmp_path / "associations.parquet")
-    pd.DataFrame(
-        {"practice": ["cab"] * 2, "comment": ["<b>merci</b> voir http://exemple.fr", None],
-         "return_date": pd.to_datetime(["2021-02-01", "2021-03-15"])}
-    ).to_parquet(tmp_path / "clean.parquet")
+    clean = pd.DataFrame(
+        {"practice": ["cab"] * 3, "overall_opinion": ["very_favourable", "very_favourable", None],
+         "comment": ["<b>merci</b> voir http://exemple.fr", "merci voir http://autre.fr", None],
+         "return_date": pd.to_datetime(["2021-02-01", "2021-03-15", "2021-03-01"])}
+    )
+    comment_table(clean, region="reg").to_parquet(tmp_path / "comments.parquet")
+    return_period(clean, scopes=["cab"], pool="reg").to_parquet(tmp_path / "period.parquet")
+    compare_with_rest(pd.read_parquet(tmp_path / "indicators.parquet"), units=["cab"], pool="reg").to_parquet(
+        tmp_path / "comparisons.parquet"
+    )
     rejects = pd.DataFrame({"source_row": [9], "reason": ["ligne sans aucune réponse"]})
     summary = quality_summary(3, 2, rejects, pd.DataFrame({"variable": []}), ["sex"])
     summary.assign(region="reg", practice="cab").to_parquet(tmp_path / "quality.parquet")
@@ -55,13 +64,14 @@ def inputs(tmp_path):
 def render(tmp_path, name, **extra):
     render_practice_report(
         indicators=tmp_path / "indicators.parquet", distributions=tmp_path / "distributions.parquet",
-        associations=tmp_path / "associations.parquet", clean=tmp_path / "clean.parquet",
+        associations=tmp_path / "associations.parquet", comparisons=tmp_path / "comparisons.parquet",
+        comments=tmp_path / "comments.parquet", period=tmp_path / "period.parquet",
         quality=tmp_path / "quality.parquet", raw=tmp_path / "raw.csv", codebook=CODEBOOK,
         pdf=tmp_path / name,
-        meta={"study_title": "Étude", "synthetic": True, "region": "reg", "region_label": "Région",
+        meta={"study_title": "Étude", "author": "URML", "synthetic": True, "region": "reg", "region_label": "Région",
               "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice": "cab",
               "practice_labels": {"cab": "Cabinet A"}},
-        settings={"confidence": 0.95}, threshold=5, **extra,
+        settings={"confidence": 0.95}, threshold=5, code="0.1.0+test", config_digest="c0ffee", **extra,
     )
     reader = PdfReader(tmp_path / name)
     return reader, "\n".join(page.extract_text() for page in reader.pages)
@@ -84,9 +94,10 @@ def test_small_counts_and_their_secondary_partner_are_hidden(inputs):
     assert f"45{NN}%" not in text
 
 
-def test_free_text_renders_as_text_and_the_pdf_is_reproducible(inputs):
+def test_comments_are_tidied_counted_once_and_the_pdf_is_reproducible(inputs):
     reader, text = render(inputs, "a.pdf")
-    assert "<b>merci</b> voir http://exemple.fr" in text
+    assert "merci voir [lien] (× 2)" in " ".join(text.split())
+    assert "<b>" not in text and "http" not in text
     render(inputs, "b.pdf")
     assert (inputs / "a.pdf").read_bytes() == (inputs / "b.pdf").read_bytes()
     assert reader.metadata.title.startswith("Questionnaire patients")

@@ -9,6 +9,10 @@ from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
 from assistmed.quality import quality_summary
+from assistmed.patients.comments import comment_table
+from assistmed.patients.compare import compare_with_rest
+from assistmed.patients.describe import return_period
+from assistmed.qual.flow import interview_flow
 from assistmed.reports import common
 from assistmed.reports import patients as reports
 
@@ -30,9 +34,9 @@ def _write_tables(folder: Path, *, stratified: bool) -> None:
     # p2: 3 of 33 respondents with a discomfort: hidden in the practice columns
     for scope, (n, N) in {"p1": (20, 61), "p2": (3, 33), "p3": (15, 60), "reg": (38, 154)}.items():
         rows.append([scope, "any_discomfort", n, N, n / N, 0.1, 0.4])
-    pd.DataFrame(rows, columns=["scope", "indicator", "n", "N", "prop", "ci_low", "ci_high"]).to_parquet(
-        folder / "indicators.parquet"
-    )
+    indicators = pd.DataFrame(rows, columns=["scope", "indicator", "n", "N", "prop", "ci_low", "ci_high"])
+    indicators.to_parquet(folder / "indicators.parquet")
+    compare_with_rest(indicators, units=list(LABELS), pool="reg").to_parquet(folder / "comparisons.parquet")
     keys = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
     pd.DataFrame(
         [
@@ -51,18 +55,31 @@ def _write_tables(folder: Path, *, stratified: bool) -> None:
     tests.to_parquet(folder / "associations.parquet")
 
 
+def _write_clean(folder: Path, comment: str | None = None) -> None:
+    """The region's descriptive tables from a small clean frame (two patients per practice)."""
+    frames = []
+    for practice in LABELS:
+        frames.append(pd.DataFrame(
+            {"practice": [practice] * 2, "overall_opinion": ["very_favourable", None],
+             "comment": [f"merci ({practice})", comment if practice == "p1" else None],
+             "return_date": pd.to_datetime(["2021-02-01", "2021-03-15" if practice != "p3" else "2021-04-30"])}
+        ))
+    clean = pd.concat(frames, ignore_index=True)
+    comment_table(clean, region="reg").to_parquet(folder / "comments.parquet")
+    return_period(clean, scopes=list(LABELS), pool="reg").to_parquet(folder / "period.parquet")
+
+
 @pytest.fixture
 def inputs(tmp_path):
     _write_tables(tmp_path, stratified=False)
+    _write_clean(tmp_path)
     for practice in LABELS:
-        pd.DataFrame(
-            {"practice": [practice] * 2, "comment": [f"merci ({practice})", None],
-             "return_date": pd.to_datetime(["2021-02-01", "2021-03-15" if practice != "p3" else "2021-04-30"])}
-        ).to_parquet(tmp_path / f"clean-{practice}.parquet")
         no_rejects = pd.DataFrame({"source_row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="object")})
         summary = quality_summary(2, 2, no_rejects, pd.DataFrame({"variable": []}), ["sex"])
         summary.assign(region="reg", practice=practice).to_parquet(tmp_path / f"quality-{practice}.parquet")
         (tmp_path / f"{practice}.csv").write_text(practice, encoding="utf-8")
+    interview_flow(pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}),
+                   pd.DataFrame({"n_total": [9]}), reached=11).to_parquet(tmp_path / "flow.parquet")
     # 7, 2 and 6 interviewees: 2 is hidden, and 6 with it (else 2 = 15 − 7 − 6)
     pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}).to_parquet(tmp_path / "selection.parquet")
     pd.DataFrame(
@@ -81,25 +98,26 @@ def inputs(tmp_path):
 
 def render(folder: Path, name: str, *, settings=None, interviews=True, comment=None) -> str:
     if comment is not None:
-        frame = pd.read_parquet(folder / "clean-p1.parquet")
-        frame.loc[1, "comment"] = comment
-        frame.to_parquet(folder / "clean-p1.parquet")
+        _write_clean(folder, comment)
     extra = (
-        {"themes": folder / "themes.parquet", "selection": folder / "selection.parquet", "interviews": RULE,
-         "interviews_codebook": INTERVIEWS_CODEBOOK}
+        {"themes": folder / "themes.parquet", "selection": folder / "selection.parquet", "flow": folder / "flow.parquet",
+         "interviews": RULE, "interviews_codebook": INTERVIEWS_CODEBOOK}
         if interviews
         else {}
     )
     reports.render_region_patients_report(
         indicators=folder / "indicators.parquet", distributions=folder / "distributions.parquet",
-        associations=folder / "associations.parquet",
-        clean=[folder / f"clean-{p}.parquet" for p in LABELS], quality=[folder / f"quality-{p}.parquet" for p in LABELS],
+        associations=folder / "associations.parquet", comparisons=folder / "comparisons.parquet",
+        comments=folder / "comments.parquet", period=folder / "period.parquet",
+        quality=[folder / f"quality-{p}.parquet" for p in LABELS],
         raw=[folder / f"{p}.csv" for p in LABELS], codebook=CODEBOOK, pdf=folder / name,
-        meta={"study_title": "Étude", "synthetic": True, "region": "reg", "region_label": "Région Test",
-              "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice_labels": LABELS},
+        digests=folder / "inputs-sha256.csv",
+        meta={"study_title": "Étude", "author": "URML", "synthetic": True, "region": "reg",
+              "region_label": "Région Test", "period": {"start": "2021-01-01", "end": "2021-05-31"},
+              "practice_labels": LABELS},
         settings=settings or {"confidence": 0.95, "p_adjust": "holm", "min_expected": 5,
                               "fisher_mc_tables": 200000, "seed": 4242},
-        threshold=5, **extra,
+        threshold=5, code="0.1.0+test", config_digest="c0ffee", **extra,
     )
     return " ".join(page.extract_text() for page in PdfReader(folder / name).pages)
 
@@ -115,10 +133,14 @@ def test_interview_section_shows_the_rule_the_counts_and_each_theme_with_its_ori
     assert "ont donné la réponse négative suivante : Avis global sur la présence de l'assistante :" in text
     assert "« Plutôt défavorable » ou « Très défavorable »" in text
     assert "Cabinet Un 7 Cabinet Deux < 5 Cabinet Trois < 5 Total 15" in text
+    assert ("sélectionnés (règle ci-dessous) 15 joints par téléphone 11 interrogés 9 entretiens codés dans la grille 9"
+            in text)
+    assert "choisis pour leurs réponses négatives" in text
     assert "Information insuffisante sur l'assistante et difficulté à l'identifier" in text
     assert "Origine : Prédéfini (guide d'entretien) — 3 entretiens sur 9" in text
     assert "Origine : Émergent — 1 entretien sur 9" in text
-    assert "« Je ne savais pas qui elle était. »" in text
+    assert "« Je ne savais pas qui elle était. »" in text  # one quote per theme: the first
+    assert HOSTILE_EXCERPT not in text
     assert codebook.title_fr in text
 
 
@@ -131,8 +153,8 @@ def test_without_interview_inputs_the_section_says_none_was_coded(inputs):
 def test_themes_without_the_interview_codebook_are_refused_rather_than_labelled_by_hand(inputs):
     with pytest.raises(ValueError, match="interviews_codebook"):
         reports.qualitative_context(
-            load_codebook(CODEBOOK), LABELS, 5, themes=inputs / "themes.parquet", selection=None, interviews=None,
-            interviews_codebook=None,
+            load_codebook(CODEBOOK), LABELS, 5, themes=inputs / "themes.parquet", selection=None, flow=None,
+            interviews=None, interviews_codebook=None,
         )
 
 
@@ -184,7 +206,7 @@ def test_charts_do_not_draw_suppressed_practice_values(inputs, monkeypatch):
     monkeypatch.setattr(common.charts, "indicator_comparison", indicator_comparison)
     codebook = load_codebook(CODEBOOK)
     distributions = pd.read_parquet(inputs / "distributions.parquet")
-    figure = reports.opinion_figure(codebook, distributions, [("p2", "Deux", 5), ("reg", "Région", None)])
+    figure = reports.opinion_figure(codebook, distributions, [("p2", "Deux", 5), ("reg", "Région", None)], "Source")
     # p2: 3 « rather unfavourable » is hidden, and 10 (the smallest visible positive count) with it
     assert drawn["o"][0] == [pytest.approx(20 / 33), None, None, 0.0]
     assert drawn["o"][1] == [pytest.approx(75 / 154), pytest.approx(55 / 154), pytest.approx(14 / 154), pytest.approx(10 / 154)]
@@ -198,10 +220,14 @@ def test_charts_do_not_draw_suppressed_practice_values(inputs, monkeypatch):
 
 def test_hostile_excerpt_and_comment_print_as_text_and_fetch_nothing(inputs, recording_server):
     port, requests = recording_server
-    comment = f"<link href=http://127.0.0.1:{port}/>"
+    pd.DataFrame(
+        {"theme": ["information_identification"], "label": ["Information"], "origin": ["predefined"],
+         "n_interviews": [3], "n_total": [9], "excerpts": [[HOSTILE_EXCERPT]]}
+    ).to_parquet(inputs / "themes.parquet")
+    comment = f"voir <link href=http://127.0.0.1:{port}/> <img src=file:///etc/passwd>"
     text = flat(render(inputs, "r.pdf", comment=comment))
-    assert HOSTILE_EXCERPT in text
-    assert comment in text
+    assert HOSTILE_EXCERPT in text  # an excerpt is printed as text, markup and all
+    assert "voir" in text and "127.0.0.1" not in text  # a comment loses its markup and links
     assert requests == []
     assert b"root:" not in (inputs / "r.pdf").read_bytes()
 
@@ -231,9 +257,9 @@ def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs
     chapters = [title for depth, title in outline if depth == 1]
     sections = [title for depth, title in outline if depth == 2]
     assert top == ["Étude"]  # the cover's title holds the report's chapters (h2), which hold their sections (h3)
-    assert chapters[0] == "Indicateurs principaux"
-    assert {"Entretiens qualitatifs", "Méthodes", "Provenance"} <= set(chapters)
-    assert {"Par cabinet", "Thèmes des entretiens", "Questions et codes"} <= set(sections)
+    assert chapters[:3] == ["L'essentiel", "Limites", "Indicateurs principaux"]
+    assert {"L'essentiel", "Limites", "Entretiens qualitatifs", "Méthodes", "Provenance"} <= set(chapters)
+    assert {"Du questionnaire à l'entretien", "Thèmes des entretiens", "Questions et codes"} <= set(sections)
     assert f"page 1 / {len(pages)}" in pages[0]
     for number, text in enumerate(pages[1:], start=2):
         assert f"page {number} / {len(pages)}" in text
@@ -245,4 +271,4 @@ def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs
 def test_figures_print_in_french_format(inputs):
     text = flat(render(inputs, "r.pdf"))
     assert f"154 / 530 29{NN}% [10{NN}% ; 40{NN}%]" in text  # the region's return rate, 29.06 %
-    assert f"Cabinet Un Cabinet Deux Cabinet Trois Taux de retour 31{NN}% 22{NN}% 33{NN}%" in text
+    assert f"Cabinet Deux 22{NN}% — — — — < 5" in text  # the annex: one row per practice, masked cells hidden

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 from pypdf import PdfReader
 
+from assistmed.codebook import load_codebook
+from assistmed.reports.common import input_digests
 from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
 from tests.workflow.conftest import TWO_REGIONS, TWO_REGIONS_OUTPUT, copy_project, planned_jobs, snakemake
+from tests.workflow.printed_numbers import codebook_numbers, dates_of, text_numbers, trace
 
 pytestmark = pytest.mark.workflow
 
-NATIONAL_RULES = {"pool_national", "report_national"}
+NATIONAL_RULES = {"pool_national", "describe_national", "report_national"}
 
 
 def test_one_region_plans_no_national_job(tmp_path):
@@ -66,11 +71,40 @@ def test_the_national_report_shows_the_regions_side_by_side(two_regions_run):
     indicators = pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / "national/patients/indicators.parquet")
     reader = PdfReader(two_regions_run / TWO_REGIONS_OUTPUT / "national/reports/national.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for label in ("Pays de la Loire", "Bretagne", "Comparaisons entre régions", "Cochran–Mantel–Haenszel"):
+    for label in ("Ensemble des régions", "Pays de la Loire", "Bretagne", "Tests de comparaison entre régions",
+                  "Cochran–Mantel–Haenszel", "Volet médecins généralistes", "plan de sondage et pondération"):
         assert label in text
     for row in indicators.itertuples(index=False):
         line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
         assert line in text, (row.scope, row.indicator)
+
+
+def test_every_number_of_the_national_report_comes_from_a_table_the_configuration_or_the_fixed_text(two_regions_run):
+    settings = yaml.safe_load((two_regions_run / "config/examples/two-regions.yaml").read_text(encoding="utf-8"))
+    results = two_regions_run / TWO_REGIONS_OUTPUT
+    tables = [pd.read_parquet(results / f"national/patients/{name}.parquet")
+              for name in ("indicators", "associations", "comparisons", "period")]
+    tables.append(pd.read_parquet(results / "pays-de-la-loire/gps/indicators.parquet"))
+    period = tables[3]
+    regions = settings["regions"].values()
+    dates = dates_of(period["first_return"], period["last_return"],
+                     *(r["patients"]["period"][key] for r in regions for key in ("start", "end")))
+    raw = [spec["file"] for r in regions for spec in r["patients"]["practices"].values()]
+    raw += [r["gps"]["file"] for r in regions if "gps" in r]
+    here = Path.cwd()
+    os.chdir(two_regions_run)  # the combined digest lists the files as the configuration names them
+    try:
+        digests = {input_digests(raw)[0]}
+    finally:
+        os.chdir(here)
+    counts = {fmt_int(len(settings["regions"])), fmt_int(sum(len(r["patients"]["practices"]) for r in regions))}
+    fixed = (codebook_numbers(load_codebook(two_regions_run / settings["codebooks"]["patients"]))
+             | codebook_numbers(load_codebook(two_regions_run / settings["codebooks"]["gps"]))
+             | text_numbers(str(v) for v in settings["analysis"].values()) | {fmt_int(100_000)} | counts)
+    printed = trace(results / "national/reports/national.pdf", tables=tables, fixed_text=fixed, dates=dates,
+                    digests=digests)
+    assert printed.unexplained == [], printed.unexplained
+    assert len(printed.from_tables) >= 200, len(printed.from_tables)
 
 
 def test_nothing_is_left_to_do_after_a_two_region_run(two_regions_run):

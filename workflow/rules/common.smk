@@ -2,6 +2,7 @@
 # Outputs are written `<results>/…` and logs `<logs>/…`: Snakemake pathvars that the Snakefile sets from the
 # configuration's `output_dir`, so that every configuration has a folder of its own.
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -49,7 +50,7 @@ CODE = _package_fingerprint()
 
 # Result tables copied to CSV for `snakemake --report`: config section of a region → (results folder, tables).
 REPORT_TABLES = {
-    "patients": ("patients", ["indicators", "associations"]),
+    "patients": ("patients", ["indicators", "associations", "comments"]),
     "gps": ("gps", ["determinants", "barriers"]),
     "interviews": ("qual", ["themes"]),
 }
@@ -264,6 +265,7 @@ def report_meta(region, practice=None, strand="patients"):
     spec = config["regions"][region]
     meta = {
         "study_title": config["study"]["title"],
+        "author": config["study"]["author"],
         "synthetic": config["study"]["synthetic"],
         "region": region,
         "region_label": spec["label"],
@@ -286,7 +288,9 @@ def region_report_inputs(wildcards):
         "indicators": f"<results>/{region}/patients/indicators.parquet",
         "distributions": f"<results>/{region}/patients/distributions.parquet",
         "associations": f"<results>/{region}/patients/associations.parquet",
-        "clean": clean_files(region),
+        "comparisons": f"<results>/{region}/patients/comparisons.parquet",
+        "comments": f"<results>/{region}/patients/comments.parquet",
+        "period": f"<results>/{region}/patients/period.parquet",
         "quality": expand(
             "<results>/{region}/patients/quality/{practice}.parquet",
             region=region,
@@ -300,10 +304,43 @@ def region_report_inputs(wildcards):
     }
     if selects_interviews():
         inputs["selection"] = f"<results>/{region}/qual/selection.parquet"
+        inputs["flow"] = f"<results>/{region}/qual/flow.parquet"
     if region_has(region, "interviews"):
         inputs["themes"] = f"<results>/{region}/qual/themes.parquet"
         inputs["interviews_codebook"] = config["codebooks"]["interviews"]
     return inputs
+
+
+def interview_flow_inputs(wildcards):
+    """The selection, and the coded themes when the region has an interview grid."""
+    inputs = {"selection": f"<results>/{wildcards.region}/qual/selection.parquet"}
+    if region_has(wildcards.region, "interviews"):
+        inputs["themes"] = f"<results>/{wildcards.region}/qual/themes.parquet"
+    return inputs
+
+
+def config_digest(*sections, region=None, practice=None, strand=None):
+    """SHA-256 of the configuration a report was made with: the top-level ``sections`` it reads and its
+    scope (a practice's entry, one strand of a region, a region's patient and interview parts, or every
+    region when ``region`` is None); a change elsewhere leaves the report as it is."""
+    used = {key: config.get(key) for key in sections}
+    if region is None:
+        used["regions"] = config["regions"]
+    else:
+        spec = config["regions"][region]
+        if practice is not None:
+            scope = {
+                "label": spec["label"],
+                "practice": spec["patients"]["practices"][practice],
+            }
+            scope["period"] = spec["patients"].get("period")
+        elif strand is not None:
+            scope = {"label": spec["label"], strand: spec[strand]}
+        else:
+            scope = {key: value for key, value in spec.items() if key != "gps"}
+        used["regions"] = {region: scope}
+    text = json.dumps(used, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def national_outputs():
@@ -328,6 +365,28 @@ def national_inputs(wildcards):
     }
 
 
+def national_report_inputs(wildcards):
+    """The national tables, each region's GP indicators when it has a GP survey, and every raw input."""
+    gp_regions = [r for r in REGIONS if region_has(r, "gps")]
+    return {
+        "indicators": "<results>/national/patients/indicators.parquet",
+        "associations": "<results>/national/patients/associations.parquet",
+        "comparisons": "<results>/national/patients/comparisons.parquet",
+        "period": "<results>/national/patients/period.parquet",
+        "gp_indicators": expand(
+            "<results>/{region}/gps/indicators.parquet", region=gp_regions
+        ),
+        "raw": [
+            spec["path"]
+            for region in REGIONS
+            for spec in raw_read_options(region).values()
+        ]
+        + [config["regions"][r]["gps"]["file"] for r in gp_regions],
+        "codebook": config["codebooks"]["patients"],
+        "gp_codebook": config["codebooks"]["gps"],
+    }
+
+
 def national_report_meta():
     """The national report's cover: the study, every region's label, the span of their periods."""
     periods = [
@@ -337,8 +396,10 @@ def national_report_meta():
     ]
     return {
         "study_title": config["study"]["title"],
+        "author": config["study"]["author"],
         "synthetic": config["study"]["synthetic"],
         "region_labels": {r: config["regions"][r]["label"] for r in REGIONS},
+        "practices": {r: len(practices(r)) for r in REGIONS},
         "period": (
             {
                 "start": min(p["start"] for p in periods),

@@ -69,3 +69,25 @@ rule analyse_gps:
         code=CODE,
     script:
         "../scripts/analyse_gps.py"
+
+
+rule describe_gps:
+    input:
+        clean="<results>/{region}/gps/clean.parquet",
+        rejects="<results>/{region}/gps/rejects.parquet",
+        codebook=config["codebooks"]["gps"],
+    output:
+        summary="<results>/{region}/gps/respondents.parquet",
+        indicators="<results>/{region}/gps/indicators.parquet",
+        distributions="<results>/{region}/gps/distributions.parquet",
+        shares="<results>/{region}/gps/assistant_shares.parquet",
+        texts="<results>/{region}/gps/texts.parquet",
+    log:
+        "<logs>/{region}/gps/describe.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        settings=config["analysis"],
+        code=CODE,
+    script:
+        "../scripts/describe_gps.py"

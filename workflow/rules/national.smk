@@ -23,10 +23,7 @@ rule pool_national:
 
 rule report_national:
     input:
-        indicators="<results>/national/patients/indicators.parquet",
-        associations="<results>/national/patients/associations.parquet",
-        clean=lambda wc: national_inputs(wc)["clean"],
-        codebook=config["codebooks"]["patients"],
+        unpack(national_report_inputs),
     output:
         pdf=report(
             "<results>/national/reports/national.pdf",
@@ -42,6 +39,31 @@ rule report_national:
     params:
         meta=national_report_meta(),
         settings=config["analysis"],
+        gp_regions=[r for r in REGIONS if region_has(r, "gps")],
         code=CODE,
+        config_digest=config_digest(
+            "study", "codebooks", "analysis", "reports", "interviews"
+        ),
     script:
         "../scripts/report_national.py"
+
+
+rule describe_national:
+    input:
+        indicators="<results>/national/patients/indicators.parquet",
+        region_periods=expand(
+            "<results>/{region}/patients/period.parquet", region=REGIONS
+        ),
+    output:
+        period="<results>/national/patients/period.parquet",
+        comparisons="<results>/national/patients/comparisons.parquet",
+    log:
+        "<logs>/national/patients/describe.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        regions=REGIONS,
+        confidence=config["analysis"]["confidence"],
+        code=CODE,
+    script:
+        "../scripts/describe_national.py"

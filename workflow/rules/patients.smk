@@ -80,3 +80,23 @@ rule pool_region:
         code=CODE,
     script:
         "../scripts/pool_region.py"
+
+
+rule describe_region:
+    input:
+        clean=lambda wc: clean_files(wc.region),
+        indicators="<results>/{region}/patients/indicators.parquet",
+    output:
+        period="<results>/{region}/patients/period.parquet",
+        comments="<results>/{region}/patients/comments.parquet",
+        comparisons="<results>/{region}/patients/comparisons.parquet",
+    log:
+        "<logs>/{region}/patients/describe.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        practices=lambda wc: practices(wc.region),
+        confidence=config["analysis"]["confidence"],
+        code=CODE,
+    script:
+        "../scripts/describe_region.py"

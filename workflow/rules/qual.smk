@@ -58,3 +58,19 @@ rule summarise_themes:
         code=CODE,
     script:
         "../scripts/summarise_themes.py"
+
+
+rule interview_flow:
+    input:
+        unpack(interview_flow_inputs),
+    output:
+        flow="<results>/{region}/qual/flow.parquet",
+    log:
+        "<logs>/{region}/qual/flow.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        recorded=lambda wc: config["regions"][wc.region].get("interviews"),
+        code=CODE,
+    script:
+        "../scripts/interview_flow.py"

@@ -6,7 +6,9 @@ rule report_practice:
         indicators="<results>/{region}/patients/indicators.parquet",
         distributions="<results>/{region}/patients/distributions.parquet",
         associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
-        clean="<results>/{region}/patients/clean/{practice}.parquet",
+        comparisons="<results>/{region}/patients/comparisons.parquet",
+        comments="<results>/{region}/patients/comments.parquet",
+        period="<results>/{region}/patients/period.parquet",
         quality="<results>/{region}/patients/quality/{practice}.parquet",
         raw=raw_file,
         codebook=config["codebooks"]["patients"],
@@ -28,6 +30,14 @@ rule report_practice:
         settings=config["analysis"],
         threshold=config["reports"]["small_count_threshold"],
         code=CODE,
+        config_digest=lambda wc: config_digest(
+            "study",
+            "codebooks",
+            "analysis",
+            "reports",
+            region=wc.region,
+            practice=wc.practice,
+        ),
     script:
         "../scripts/report_practice.py"
 
@@ -43,6 +53,7 @@ rule report_region_patients:
             subcategory="{region}",
             labels={"Rapport": "patients, régional", "Cabinet": "tous"},
         ),
+        digests="<results>/{region}/tables/patients-inputs-sha256.csv",
     log:
         "<logs>/{region}/reports/{region}-patients.log",
     conda:
@@ -53,14 +64,20 @@ rule report_region_patients:
         threshold=config["reports"]["small_count_threshold"],
         interviews=config.get("interviews"),
         code=CODE,
+        config_digest=lambda wc: config_digest(
+            "study", "codebooks", "analysis", "reports", "interviews", region=wc.region
+        ),
     script:
         "../scripts/report_region_patients.py"
 
 
 rule report_region_gps:
     input:
-        clean="<results>/{region}/gps/clean.parquet",
-        rejects="<results>/{region}/gps/rejects.parquet",
+        summary="<results>/{region}/gps/respondents.parquet",
+        indicators="<results>/{region}/gps/indicators.parquet",
+        distributions="<results>/{region}/gps/distributions.parquet",
+        shares="<results>/{region}/gps/assistant_shares.parquet",
+        texts="<results>/{region}/gps/texts.parquet",
         determinants="<results>/{region}/gps/determinants.parquet",
         model="<results>/{region}/gps/model.parquet",
         barriers="<results>/{region}/gps/barriers.parquet",
@@ -82,6 +99,9 @@ rule report_region_gps:
         meta=lambda wc: report_meta(wc.region, strand="gps"),
         settings=config["analysis"],
         code=CODE,
+        config_digest=lambda wc: config_digest(
+            "study", "codebooks", "analysis", region=wc.region, strand="gps"
+        ),
     script:
         "../scripts/report_region_gps.py"
 

@@ -7,4 +7,7 @@ with to_log(snakemake.log[0]):
         pdf=snakemake.output.pdf,
         meta=snakemake.params.meta,
         settings=snakemake.params.settings,
+        gp_regions=snakemake.params.gp_regions,
+        code=snakemake.params.code,
+        config_digest=snakemake.params.config_digest,
     )

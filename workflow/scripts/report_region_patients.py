@@ -4,9 +4,11 @@ from assistmed.reports.patients import render_region_patients_report
 with to_log(snakemake.log[0]):
     render_region_patients_report(
         **snakemake.input,
-        pdf=snakemake.output.pdf,
+        **snakemake.output,
         meta=snakemake.params.meta,
         settings=snakemake.params.settings,
         threshold=snakemake.params.threshold,
         interviews=snakemake.params.interviews,
+        code=snakemake.params.code,
+        config_digest=snakemake.params.config_digest,
     )

@@ -114,6 +114,64 @@ def _interval(name: str, label: str, value: tuple[float, float, float] | None) -
     return prop, low, high
 
 
+PALETTE = (BLUE, ORANGE, "#3b8f4a", "#8e4b9c", "#b8a21b", "#4a4a4a")
+MARKERS = ("o", "D", "s", "^", "v", "P")
+
+
+def grouped_intervals(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[tuple[float, float, float] | None]]],
+    xlabel: str,
+    gids: Sequence[str] | None = None,
+) -> str:
+    """One row per label, one point with its interval per series (name, values): (prop, ci_low, ci_high)
+    on 0–1, or None for a value not drawn (« masqué » written at its place). Series are offset vertically
+    within a row, first on top; a legend names them above the plot. ``gids`` name each series' group of
+    points in the SVG (default points-0, points-1…)."""
+    if not series or len(series) > len(PALETTE):
+        raise ValueError(f"grouped_intervals : entre 1 et {len(PALETTE)} séries, reçu {len(series)}")
+    _check_lengths("grouped_intervals", labels=labels, **{f"series {name}": values for name, values in series})
+    gids = list(gids) if gids is not None else [f"points-{i}" for i in range(len(series))]
+    spread = 0.0 if len(series) == 1 else min(0.34, 0.17 * (len(series) - 1))
+    offsets = [spread / 2 - i * spread / max(1, len(series) - 1) for i in range(len(series))]
+    checked = [[_interval(name, lab, v) for lab, v in zip(labels, values)] for name, values in series]
+    wrapped = _wrap(labels, 45)
+    names = [name for name, _ in series]
+
+    def draw(axes) -> None:
+        from matplotlib.lines import Line2D
+
+        positions = _rows(axes, wrapped)
+        handles = []
+        for values, colour, marker, offset, gid in zip(checked, PALETTE, MARKERS, offsets, gids):
+            shown = [(y + offset, v) for y, v in zip(positions, values) if v is not None]
+            if shown:
+                ys, (props, lows, highs) = [y for y, _ in shown], zip(*(v for _, v in shown))
+                errors = [[p - lo for p, lo in zip(props, lows)], [hi - p for p, hi in zip(props, highs)]]
+                # Not clipped: a point at 0 % or 100 % is drawn whole (values are checked to lie in 0–1).
+                drawn = axes.errorbar(
+                    props, ys, xerr=errors, fmt=marker, color=colour, markersize=4, capsize=2, elinewidth=1,
+                    clip_on=False,
+                )
+                drawn.lines[0].set_gid(gid)  # names the group of point markers in the SVG
+            for y, value in zip(positions, values):
+                if value is None:
+                    axes.text(0.01, y + offset, MASKED, color=colour, style="italic", fontsize=7, va="center")
+            handles.append(Line2D([], [], color=colour, marker=marker, markersize=4, linewidth=1))
+        _percent_axis(axes, 0.2)
+        axes.set_xlabel(xlabel)
+        axes.legend(
+            handles,
+            names,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=len(names) if sum(len(n) for n in names) <= 55 else 1,  # long names: stacked
+            frameon=False,
+        )
+
+    return _render(_height(wrapped, 0.3 + 0.12 * len(series), 0.9 + 0.12 * len(series)), draw)
+
+
 def indicator_comparison(
     labels: Sequence[str],
     scope: Sequence[tuple[float, float, float] | None],
@@ -126,54 +184,9 @@ def indicator_comparison(
     ``scope`` and ``reference`` hold (prop, ci_low, ci_high) on 0–1, or None for a suppressed value, which
     is not drawn: « masqué » is written at its place. With ``reference`` None only the scope is drawn.
     """
-    lengths = {"labels": labels, "scope": scope} | ({} if reference is None else {"reference": reference})
-    _check_lengths("indicator_comparison", **lengths)
-    offset = 0.0 if reference is None else 0.17
-    series = [("scope", scope_name, [_interval(scope_name, lab, v) for lab, v in zip(labels, scope)], BLUE, "o", offset)]
-    if reference is not None:
-        values = [_interval(reference_name, lab, v) for lab, v in zip(labels, reference)]
-        series.append(("reference", reference_name, values, ORANGE, "D", -offset))
-    wrapped = _wrap(labels, 45)
-
-    def draw(axes) -> None:
-        from matplotlib.lines import Line2D
-
-        positions = _rows(axes, wrapped)
-        handles = []
-        for gid, _, values, colour, marker, offset in series:
-            shown = [(y + offset, v) for y, v in zip(positions, values) if v is not None]
-            if shown:
-                ys, (props, lows, highs) = [y for y, _ in shown], zip(*(v for _, v in shown))
-                errors = [[p - lo for p, lo in zip(props, lows)], [hi - p for p, hi in zip(props, highs)]]
-                # Not clipped: a point at 0 % or 100 % is drawn whole (values are checked to lie in 0–1).
-                drawn = axes.errorbar(
-                    props,
-                    ys,
-                    xerr=errors,
-                    fmt=marker,
-                    color=colour,
-                    markersize=4,
-                    capsize=2,
-                    elinewidth=1,
-                    clip_on=False,
-                )
-                drawn.lines[0].set_gid(f"points-{gid}")  # names the group of point markers in the SVG
-            for y, value in zip(positions, values):
-                if value is None:
-                    axes.text(0.01, y + offset, MASKED, color=colour, style="italic", fontsize=7, va="center")
-            handles.append(Line2D([], [], color=colour, marker=marker, markersize=4, linewidth=1))
-        _percent_axis(axes, 0.2)
-        axes.set_xlabel("Proportion (IC 95 %)")
-        axes.legend(
-            handles,
-            [name for _, name, *_ in series],
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncol=len(series) if len(scope_name) + len(reference_name) <= 70 else 1,  # long names: stacked
-            frameon=False,
-        )
-
-    return _render(_height(wrapped, 0.42, 1.0), draw)
+    series = [(scope_name, scope)] + ([] if reference is None else [(reference_name, reference)])
+    gids = ["points-scope"] + ([] if reference is None else ["points-reference"])
+    return grouped_intervals(labels, series, "Proportion (IC 95 %)", gids)
 
 
 def _shares(label: str, row: Sequence[float | None], n_categories: int) -> list[tuple[float, bool]]:
@@ -330,3 +343,73 @@ def forest_plot(
             axes.text(1.03, y, "réf." if row is None else _or_text(*row), transform=column, va="center")
 
     return _render(_height(wrapped, 0.3, 0.9), draw)
+
+
+def share_bars(labels: Sequence[str], props: Sequence[float | None], xlabel: str) -> str:
+    """Horizontal bars of shares (0–1), first label on top, each labelled with its percentage; None is a
+    masked share (not drawn, « masqué » written)."""
+    _check_lengths("share_bars", labels=labels, props=props)
+    if any(p is not None and not 0 <= p <= 1 for p in props):
+        raise ValueError(f"share_bars : chaque part doit être entre 0 et 1, reçu {list(props)}")
+    wrapped = _wrap(labels, 55)
+
+    def draw(axes) -> None:
+        positions = _rows(axes, wrapped)
+        for y, p in zip(positions, props):
+            if p is None:
+                axes.text(0.01, y, MASKED, color=INK, style="italic", fontsize=7, va="center")
+                continue
+            axes.barh(y, p, height=0.6, color=BLUE)
+            axes.text(p + 0.01, y, fmt_percent(p), va="center", fontsize=7, color="#1a1a1a")
+        _percent_axis(axes, 0.2)
+        axes.set_xlabel(xlabel)
+
+    return _render(_height(wrapped, 0.28, 0.7), draw)
+
+
+def funnel_plot(
+    respondents: Sequence[int],
+    props: Sequence[float],
+    labels: Sequence[str],
+    pooled: float,
+    limits: Sequence[tuple[str, Sequence[float], Sequence[float], Sequence[float]]],
+    xlabel: str = "Répondants",
+) -> str:
+    """A funnel plot: each unit's proportion against its number of respondents, the pooled proportion as a
+    line, and control limits as curves (``limits``: (name, n grid, low, high) each, widest last). Units
+    outside the widest limits are labelled; with 12 units or fewer, every unit is."""
+    _check_lengths("funnel_plot", respondents=respondents, props=props, labels=labels)
+    widest = limits[-1] if limits else None
+
+    def outside(n: int, p: float) -> bool:
+        if widest is None:
+            return False
+        _, grid, low, high = widest
+        import numpy as np
+
+        return not float(np.interp(n, grid, low)) <= p <= float(np.interp(n, grid, high))
+
+    def draw(axes) -> None:
+        styles = ["--", ":"]
+        for (name, grid, low, high), style in zip(limits, styles):
+            axes.plot(grid, low, style, color=INK, linewidth=0.8, label=f"limites {name}")
+            axes.plot(grid, high, style, color=INK, linewidth=0.8)
+        axes.axhline(pooled, color=ORANGE, linewidth=1, label=f"ensemble : {fmt_percent(pooled)}")
+        drawn = axes.plot(respondents, props, "o", color=BLUE, markersize=3.5, clip_on=False)
+        drawn[0].set_gid("points-units")
+        every = len(labels) <= 12
+        for n, p, label in zip(respondents, props, labels):
+            if every or outside(n, p):
+                axes.annotate(label, (n, p), xytext=(3, 3), textcoords="offset points", fontsize=6.5)
+        from matplotlib.ticker import FuncFormatter
+
+        axes.set_ylim(0, 1)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt_percent(y)))
+        axes.set_xlim(left=0)
+        axes.grid(color="#eeeeee", linewidth=0.5)
+        axes.set_axisbelow(True)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel("Proportion")
+        axes.legend(loc="lower right", frameon=False, fontsize=7)
+
+    return _render(2.6, draw)

@@ -8,12 +8,12 @@ the provenance table. A strand's module builds its own sections from these and r
 from __future__ import annotations
 
 import hashlib
+import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-import assistmed
 from assistmed.codebook import Codebook, Indicator
 from assistmed.disclosure import suppress_partition, suppress_proportion
 from assistmed.quality import KEPT, RAW_ROWS, REJECTED, reject_kinds, summary_count
@@ -103,6 +103,59 @@ def indicator_chart(
     )
 
 
+def figure(uri: str, title: str, alt: str, source: str) -> dict:
+    """A numbered figure (the template numbers it): its title, the image and its alternative text (what a
+    screen reader says instead of the image: the figures it shows), and its « Source : … » line."""
+    return {"uri": uri, "title": title, "alt": alt, "source": source}
+
+
+def indicator_alt(rows: Sequence[dict], scope_name: str, reference_name: str | None = None) -> str:
+    """Alternative text of an indicator chart, from the rows of its table (same formatted values)."""
+    parts = []
+    for r in rows:
+        text = f"{r['label']} : {r['pct']} {r['ci']}".rstrip()
+        if reference_name and "ref_pct" in r:
+            text += f" ({reference_name} : {r['ref_pct']} {r['ref_ci']})"
+        parts.append(text)
+    return f"Proportions et intervalles de confiance, {scope_name} : " + " ; ".join(parts) + "."
+
+
+def n_range(values: Sequence[int]) -> str:
+    """« n = 340 » or « n = 330 à 364 » (respondents vary from one indicator to another)."""
+    low, high = min(values), max(values)
+    return f"n = {fmt_int(low)}" if low == high else f"n = {fmt_int(low)} à {fmt_int(high)}"
+
+
+def text_groups(
+    texts: pd.DataFrame, scope: str, groups: Sequence[tuple[str, str]], *, limit: int
+) -> list[dict]:
+    """The free texts of ``scope`` (table of assistmed.texts: scope, group, text, n), group by group
+    (``groups``: key, label, in reading order): the ``limit`` most frequent, with « × n » beyond one
+    occurrence, and how many distinct texts the group holds when some are left out."""
+    mine = texts[texts["scope"] == scope]
+    shown = []
+    for key, label in groups:
+        part = mine[mine["group"] == key]
+        if part.empty:
+            continue
+        top = part.head(limit)
+        shown.append(
+            {
+                "label": label,
+                "texts": [
+                    {"text": r.text, "count": f"× {fmt_int(r.n)}" if r.n > 1 else ""}
+                    for r in top.itertuples(index=False)
+                ],
+                "more": (
+                    f"Les {fmt_int(len(top))} plus fréquents de {fmt_int(len(part))} textes distincts."
+                    if len(part) > len(top)
+                    else ""
+                ),
+            }
+        )
+    return shown
+
+
 def variable_label(codebook: Codebook, name: str) -> str:
     if name == "practice":
         return "Cabinet"
@@ -151,6 +204,23 @@ def quality_row(label: str, summary: pd.DataFrame, agreement: pd.DataFrame | Non
     return row
 
 
+def question_variables(codebook: Codebook) -> list[dict]:
+    """The questions of the codebook as the methods appendix lists them: label and codes, without the
+    fields no respondent answered (identifiers, dates of entry, system fields of an online survey — those
+    without a page when the survey has pages) nor restricted ones (contact details)."""
+    paged = any(v.page is not None for v in codebook.variables)
+    shown = []
+    for v in codebook.variables:
+        if v.restricted or v.type in ("identifier", "date", "datetime") or (paged and v.page is None):
+            continue
+        codes = " ; ".join(f"{c.code} = {c.fr}" for c in v.codes) if v.codes else QUESTION_TYPES.get(v.type, v.type)
+        shown.append({"label": v.label_fr, "codes": codes})
+    return shown
+
+
+QUESTION_TYPES = {"checkbox": "case à cocher", "text": "texte libre", "integer": "nombre entier", "numeric": "nombre"}
+
+
 def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:
     """What an indicator counts, in French, from its codebook definition."""
     if indicator.kind == "response_rate":
@@ -169,12 +239,6 @@ def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:
 def methods_context(
     codebook: Codebook, settings: Mapping, threshold: int | None, stratified: bool = False
 ) -> dict:
-    variables = []
-    for v in codebook.variables:
-        if v.restricted:
-            continue
-        codes = ", ".join(f"{c.code} = {c.fr}" for c in v.codes) if v.codes else v.type
-        variables.append({"name": v.name, "label": v.label_fr, "codes": codes})
     p_adjust = settings.get("p_adjust", "holm")
     return {
         "codebook_title": codebook.title_fr,
@@ -185,7 +249,7 @@ def methods_context(
         "seed": settings.get("seed", 20210101),
         "p_adjust": P_ADJUST_NAMES.get(p_adjust, p_adjust),
         "threshold": threshold,
-        "variables": variables,
+        "variables": question_variables(codebook),
         "indicators": [
             {"name": ind.name, "label": ind.label_fr, "definition": indicator_definition(codebook, ind)}
             for ind in codebook.indicators
@@ -195,19 +259,80 @@ def methods_context(
     }
 
 
+LIBRARIES = (("pandas", "pandas"), ("SciPy", "scipy"), ("statsmodels", "statsmodels"), ("WeasyPrint", "weasyprint"))
+
+
+def library_versions() -> str:
+    """The installed versions of Python and of the libraries that compute and draw the figures (the lock
+    file pins them; the report prints what actually ran)."""
+    from importlib.metadata import version
+
+    return " ; ".join([f"Python {platform.python_version()}", *(f"{name} {version(dist)}" for name, dist in LIBRARIES)])
+
+
+def git_commit(root: str | Path | None = None) -> str | None:
+    """The commit checked out in ``root`` (the working directory by default), flagged when the code there
+    (src, workflow, Snakefile, pyproject.toml) differs from it; None outside a git checkout."""
+    import subprocess
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60, check=False)
+
+    try:
+        head = git("rev-parse", "--verify", "HEAD")
+        if head.returncode != 0:
+            return None
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "workflow", "Snakefile", "pyproject.toml")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + (" (avec des modifications locales du code)" if changed.stdout.strip() else "")
+
+
+def input_digests(paths: Sequence[str | Path]) -> tuple[str, pd.DataFrame]:
+    """Per-file SHA-256 (columns file, sha256) and one digest of them all: the SHA-256 of the lines
+    « <sha256>  <file> » in the given order — what ``sha256sum <files> | sha256sum`` prints."""
+    files = [(str(p), sha256(p)) for p in paths]
+    listing = "".join(f"{digest}  {name}\n" for name, digest in files)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest(), pd.DataFrame(files, columns=["file", "sha256"])
+
+
+def period_text(first, last) -> str:
+    """« du 04/01/2021 au 28/05/2021 » (« — » when no date is known)."""
+    if pd.isna(first) or pd.isna(last):
+        return "—"
+    return f"du {pd.Timestamp(first):%d/%m/%Y} au {pd.Timestamp(last):%d/%m/%Y}"
+
+
 def provenance(
-    raw: Sequence[str | Path], codebook: Codebook, dates: pd.Series, date_label: str = "Données arrêtées au"
+    *,
+    codebook: Codebook,
+    code: str,
+    config_digest: str,
+    seed: int,
+    dates: tuple[str, str],
+    inputs: Sequence[str | Path],
+    inputs_annex: str | None = None,
 ) -> list[tuple[str, str]]:
-    """Input checksums, versions, and the date of the latest data (never the clock: reports are reproducible)."""
-    dates = pd.to_datetime(dates).dropna()
-    rows = [(f"SHA-256 de {Path(p).name}", sha256(p)) for p in raw]
-    rows += [
-        ("Version du codebook", f"{codebook.name} {codebook.version}"),
-        ("Version d'assistmed", assistmed.__version__),
-        (date_label, dates.max().strftime("%d/%m/%Y") if len(dates) else "—"),
+    """What the report was made from and with, enough to make it again: the code (commit, or the package
+    fingerprint outside git), the configuration's digest, the codebook, the libraries, the seed, the
+    data's dates (``dates``: label, text) and the digests of the raw inputs (one file: its own; several:
+    one digest of all, the per-file list being ``inputs_annex``). Never the clock: reports are reproducible."""
+    commit = git_commit()
+    rows = [
+        ("Code", f"assistmed {code}" + (f" ; commit git {commit}" if commit else " (hors d'un dépôt git)")),
+        ("Configuration (SHA-256 des sections utilisées)", config_digest),
+        ("Codebook", f"{codebook.name} {codebook.version}"),
+        ("Logiciels", library_versions()),
+        ("Graine des tirages (Monte-Carlo)", str(seed)),
+        dates,
     ]
+    if len(inputs) == 1:
+        rows.append((f"SHA-256 de {Path(inputs[0]).name}", sha256(inputs[0])))
+    else:
+        combined, _ = input_digests(inputs)
+        where = f" ; détail par fichier : {inputs_annex}" if inputs_annex else ""
+        rows.append(
+            (f"SHA-256 des {fmt_int(len(inputs))} fichiers d'entrée", f"{combined} (sha256sum des fichiers, dans l'ordre"
+             f" de la configuration, puis sha256sum de cette liste{where})")
+        )
     return rows
-
-
-def return_dates(clean: pd.DataFrame) -> pd.Series:
-    return clean["return_date"] if "return_date" in clean else pd.Series(dtype="datetime64[ns]")

@@ -52,6 +52,16 @@ def fmt_ci(low, high, digits: int = 0) -> str:
     return f"[{fmt_percent(low, digits)} ; {fmt_percent(high, digits)}]"
 
 
+def fmt_points(d, digits: int = 0) -> str:
+    """A difference of two proportions (on 0–1) in percentage points, signed: « +12 », « -3 », « 0 »."""
+    if _missing(d):
+        return MISSING
+    text = fmt_decimal(100 * d, digits)
+    if text.lstrip("-").replace("0", "").strip(",") == "":
+        return text.lstrip("-")
+    return text if text.startswith("-") else f"+{text}"
+
+
 def fmt_p(p) -> str:
     if _missing(p):
         return MISSING
@@ -75,4 +85,5 @@ FILTERS = {
     "fmt_percent": fmt_percent,
     "fmt_ci": fmt_ci,
     "fmt_p": fmt_p,
+    "fmt_points": fmt_points,
 }

@@ -1,5 +1,6 @@
-"""Context builder and renderer of the national patient report: regions side by side, comparisons between
-regions, national pooled tests with their sensitivity test stratified by practice."""
+"""Context builder and renderer of the report on all regions together (« Ensemble des régions »): regions
+side by side and charted, each region against the rest, comparisons between regions, pooled tests with
+their sensitivity test stratified by practice, the GP strand side by side, and the design note."""
 
 from __future__ import annotations
 
@@ -8,25 +9,30 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
-from assistmed.io import read_parquet_stack
 from assistmed.patients import NATIONAL
-from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
+from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
     STRATIFIED_TEST_NAMES,
     TEST_NAMES,
+    figure,
+    indicator_interval,
     indicator_rows,
     methods_context,
+    n_range,
+    period_text,
     provenance,
     test_rows,
     variable_label,
 )
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
 from assistmed.reports.render import render_pdf
 
-NATIONAL_LABEL = "Ensemble (national)"
+NATIONAL_LABEL = "Ensemble des régions"
+MAX_CHARTED_REGIONS = 5  # beyond, the chart shows the pooled scope only (the table lists every region)
 
 
 def regions_side_by_side(codebook: Codebook, indicators: pd.DataFrame, scopes: Mapping[str, str]) -> list[dict]:
-    """For each headline indicator, one row per scope (region, then national): n / N, %, IC."""
+    """For each headline indicator, one row per scope (region, then all regions): n / N, %, IC."""
     by_scope = {
         scope: {r["label"]: r for r in indicator_rows(codebook, indicators, scope, None, None)} for scope in scopes
     }
@@ -42,8 +48,31 @@ def regions_side_by_side(codebook: Codebook, indicators: pd.DataFrame, scopes: M
     return items
 
 
+def regions_figure(codebook: Codebook, indicators: pd.DataFrame, scopes: Mapping[str, str], source: str) -> dict:
+    """Every indicator, one point per region and one for all regions (the pooled scope only beyond
+    MAX_CHARTED_REGIONS regions)."""
+    table = indicators.set_index(["scope", "indicator"])
+    shown = scopes if len(scopes) <= MAX_CHARTED_REGIONS + 1 else {NATIONAL: scopes[NATIONAL]}
+    names = [ind for ind in codebook.indicators if (NATIONAL, ind.name) in table.index]
+    series = [(label, [indicator_interval(table, scope, ind.name, None) for ind in names]) for scope, label in shown.items()]
+    alt = " ; ".join(
+        f"{ind.label_fr} : " + ", ".join(
+            f"{label} {fmt_percent(table.loc[(scope, ind.name), 'prop'])}" for scope, label in shown.items()
+            if (scope, ind.name) in table.index
+        )
+        for ind in names
+    )
+    pooled = indicators[(indicators["scope"] == NATIONAL) & (indicators["indicator"] != "response_rate")]
+    return figure(
+        charts.grouped_intervals([ind.label_fr for ind in names], series, "Proportion (IC 95 %)"),
+        "Indicateurs principaux par région et pour l'ensemble des régions",
+        f"Proportions par région : {alt}.",
+        f"{source} ; ensemble des régions : {n_range(pooled['N'].tolist())} répondants selon l'indicateur.",
+    )
+
+
 def between_region_rows(codebook: Codebook, associations: pd.DataFrame) -> list[dict]:
-    """The region × item comparisons of the national scope, labelled by the item compared."""
+    """The region × item comparisons of the pooled scope, labelled by the item compared."""
     between = associations[(associations["scope"] == NATIONAL) & (associations["var_a"] == "region")]
     rows = []
     for r in between.itertuples(index=False):
@@ -61,7 +90,7 @@ def between_region_rows(codebook: Codebook, associations: pd.DataFrame) -> list[
 
 
 def pooled_test_rows(codebook: Codebook, associations: pd.DataFrame) -> list[dict]:
-    """The national pooled tests (between-region comparisons left out), with the stratified test."""
+    """The pooled tests (between-region comparisons left out), with the stratified test."""
     pooled = associations[(associations["scope"] == NATIONAL) & (associations["var_a"] != "region")]
     return [
         {
@@ -73,32 +102,118 @@ def pooled_test_rows(codebook: Codebook, associations: pd.DataFrame) -> list[dic
     ]
 
 
+def region_difference_rows(codebook: Codebook, comparisons: pd.DataFrame, labels: Mapping[str, str]) -> list[dict]:
+    """Each region against the rest of the regions, every indicator (regions are few)."""
+    return [
+        {
+            "region": labels.get(r.scope, r.scope),
+            "indicator": codebook.indicator(r.indicator).label_fr,
+            "pct": fmt_percent(r.prop),
+            "rest": fmt_percent(r.prop_rest),
+            "difference": fmt_points(r.difference),
+            "ci": f"[{fmt_points(r.diff_low)} ; {fmt_points(r.diff_high)}]",
+            "differs": "oui" if r.differs else "non",
+        }
+        for r in comparisons.itertuples(index=False)
+    ]
+
+
+def gp_side_by_side(gp_codebook: Codebook, tables: Sequence[pd.DataFrame], labels: Sequence[str]) -> list[dict]:
+    """The GP survey's indicators, one row per region that has one (surveys are not pooled: each was
+    diffused on its own and none has a known denominator)."""
+    items = []
+    for ind in gp_codebook.indicators:
+        rows = []
+        for table, label in zip(tables, labels, strict=True):
+            part = table[table["indicator"] == ind.name]
+            for r in part.itertuples(index=False):
+                rows.append(
+                    {"label": label, "nN": f"{fmt_int(r.n)} / {fmt_int(r.N)}", "pct": fmt_percent(r.prop),
+                     "ci": f"[{fmt_percent(r.ci_low)} ; {fmt_percent(r.ci_high)}]"}
+                )
+        if rows:
+            items.append({"label": ind.label_fr, "rows": rows})
+    return items
+
+
+def gp_message(gp_codebook: Codebook, tables: Sequence[pd.DataFrame], labels: Sequence[str]) -> list[str]:
+    """The share of GPs working with an assistant in each region that surveyed its GPs."""
+    parts = []
+    for table, label in zip(tables, labels, strict=True):
+        row = table[table["indicator"] == "with_assistant"]
+        if len(row):
+            parts.append(f"{fmt_percent(row['prop'].iloc[0])} en {label} ({fmt_int(row['n'].iloc[0])} / {fmt_int(row['N'].iloc[0])})")
+    if not parts:
+        return []
+    return [f"Médecins généralistes répondants travaillant avec un assistant médical : {' ; '.join(parts)}."]
+
+
 def render_national_report(
     *,
     indicators: str,
     associations: str,
-    clean: Sequence[str],
+    comparisons: str,
+    period: str,
+    gp_indicators: Sequence[str],
+    raw: Sequence[str],
     codebook: str,
+    gp_codebook: str,
     pdf: str,
     meta: Mapping,
     settings: Mapping,
+    gp_regions: Sequence[str],
+    code: str,
+    config_digest: str,
 ) -> None:
-    cb = load_codebook(codebook)
+    cb, gp_cb = load_codebook(codebook), load_codebook(gp_codebook)
     ind, assoc = pd.read_parquet(indicators), pd.read_parquet(associations)
-    scopes = {**meta["region_labels"], NATIONAL: "National"}
-    # Only the return dates are needed (for « Données arrêtées au »): one column of each practice's table.
-    dates = read_parquet_stack(clean, columns=["return_date"])
+    compared, periods = pd.read_parquet(comparisons), pd.read_parquet(period)
+    region_labels = meta["region_labels"]
+    scopes = {**region_labels, NATIONAL: NATIONAL_LABEL}
+    gp_tables = [pd.read_parquet(p) for p in gp_indicators]
+    gp_labels = [region_labels[r] for r in gp_regions]
+    methods = methods_context(cb, settings, None, stratified=True)
+    source = "Source : questionnaire patients, " + ", ".join(region_labels.values())
+    pooled_period = periods[periods["scope"] == NATIONAL].iloc[0]
     title = f"{cb.title_fr} — {NATIONAL_LABEL}"
+    n_practices = sum(meta["practices"].values())
     context = {
         "title": title,
         "meta": meta,
-        "scope_label": NATIONAL_LABEL,
-        "subtitle": "Rapport national poolé : " + ", ".join(meta["region_labels"].values()),
+        "scope_label": f"{NATIONAL_LABEL} ({', '.join(region_labels.values())})",
+        "subtitle": f"Rapport de l'ensemble des régions : {fmt_int(len(region_labels))} régions, {fmt_int(n_practices)} cabinets",
+        "essentials": {
+            "messages": essentials.first_messages(
+                essentials.units_differing_message(cb, compared, region_labels, unit_noun="région",
+                                                   rest_name="des régions"),
+                essentials.association_messages(cb, assoc[assoc["var_a"] != "region"], NATIONAL,
+                                                p_adjust_name=methods["p_adjust"]),
+                gp_message(gp_cb, gp_tables, gp_labels),
+            ),
+            "figures": essentials.headline_figures(cb, ind, NATIONAL, essentials.PATIENT_HEADLINES,
+                                                   confidence=settings.get("confidence", 0.95)),
+            "note": "Écarts : chaque région comparée au reste des régions, intervalle à 95 % de Newcombe de la "
+            "différence ; patients de toutes les régions réunis, sans pondération.",
+        },
+        "limits": essentials.patient_limits(ind, NATIONAL, practices=n_practices, comparisons=len(compared))
+        + [
+            "Les régions n'ont pas recueilli leurs questionnaires sur la même période ("
+            + " ; ".join(f"{region_labels[r.scope]} : {period_text(r.first_return, r.last_return)}"
+                         for r in periods[periods["scope"] != NATIONAL].itertuples(index=False))
+            + ")."
+        ],
         "indicators": indicator_rows(cb, ind, NATIONAL, None, None),
+        "regions_figure": regions_figure(cb, ind, scopes, source),
         "side_by_side": regions_side_by_side(cb, ind, scopes),
+        "differences": region_difference_rows(cb, compared, region_labels),
         "between": between_region_rows(cb, assoc),
         "tests": pooled_test_rows(cb, assoc),
-        "methods": methods_context(cb, settings, None, stratified=True),
-        "provenance": provenance([indicators, associations], cb, dates["return_date"]),
+        "gps": gp_side_by_side(gp_cb, gp_tables, gp_labels),
+        "methods": methods,
+        "provenance": provenance(
+            codebook=cb, code=code, config_digest=config_digest, seed=settings.get("seed", 20210101),
+            dates=("Retours des questionnaires", period_text(pooled_period["first_return"], pooled_period["last_return"])),
+            inputs=raw,
+        ),
     }
     render_pdf("national.html.j2", context, pdf, title=title)

@@ -3,6 +3,8 @@
 Safety: templates always autoescape, and the URL fetcher refuses every resource except files inside this
 package's template folder and inline images, whatever a template or a data value asks for.
 Reproducibility: no clock in the PDF, a fixed identifier, HarfBuzz font subsetting (fontTools stamps time).
+Accessibility: tagged PDF/UA-1 (structure tree with headings, tables with header cells, figures with their
+alternative text), the language, title, author and subject taken from the HTML's lang, <title> and <meta>.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from assistmed.reports.fmt import FILTERS
 log = logging.getLogger("assistmed.reports")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ALLOWED_DATA = ("data:image/svg+xml", "data:image/png")
+# PDF/UA-1 (ISO 14289-1): WeasyPrint ≥ 66 tags the document and writes the XMP metadata it requires.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
@@ -84,7 +88,7 @@ def html_to_pdf(html: str, output: str | Path, *, title: str) -> list[str]:
     document = weasyprint.HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render()
     identifier = hashlib.sha256(title.encode("utf-8")).hexdigest()[:32].encode()
     with atomic_path(output) as tmp:
-        document.write_pdf(tmp, pdf_identifier=identifier)
+        document.write_pdf(tmp, pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
     return fetcher.refused
 
 

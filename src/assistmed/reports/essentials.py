@@ -1,0 +1,367 @@
+"""« L'essentiel » (page 1 of every report) and the « Limites » box, drawn from the result tables by explicit
+rules, in the manner of the DREES *Études et résultats*: a few sentences a reader keeps, and the headline
+figures with their n / N and interval.
+
+Every rule is a function of result tables (the Parquet files the analysis steps write) that returns its
+sentences, possibly none; a report lists its rules in order and keeps the first ``MAX_MESSAGES`` sentences.
+Numbers are formatted, never computed: a message prints values read from a table. A cell that the
+small-count rule hides in a table is never printed in a message either.
+
+The rules:
+
+- *differs from the rest* — a unit (a practice in its region, a region among the regions) differs from the
+  rest of its pool on an indicator when the interval of the difference (Newcombe's hybrid score, comparison
+  table of assistmed.patients.compare) excludes 0; the largest differences first. The comparison is with the
+  rest of the pool, not the pool itself, which contains the unit. Unadjusted for the number of comparisons:
+  the « Limites » box says so.
+- *most cited* — for each indicator of a multiple-choice question (« au moins un service rendu »), the box
+  ticked most often.
+- *associations* — the tests of the scope significant after the multiple-testing correction (p adjusted
+  below ``SIGNIFICANCE``), smallest adjusted p first, comparisons of units (practice × item) left to the
+  rule above.
+- *interviews* — the flow from selection to coded interviews and the theme most interviews raised.
+- *determinants* (GP survey) — the candidate determinants significant after correction, with the share of
+  GPs working with an assistant at each level.
+- *barriers* (GP survey) — the three barriers cited most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from assistmed.codebook import Codebook
+from assistmed.reports.common import suppressed, variable_label
+from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_p, fmt_percent, fmt_points
+
+MAX_MESSAGES = 5
+MAX_DIFFERENCES = 3
+SIGNIFICANCE = 0.05
+# Headline figures: the codebook's indicators a reader looks for first, in this order (absent ones skipped).
+PATIENT_HEADLINES = ("response_rate", "overall_favourable", "any_service", "any_discomfort", "role_approved")
+GP_HEADLINES = ("with_assistant", "in_msp", "in_cpts", "any_barrier", "satisfied", "plans_to_hire")
+
+
+def _short(label: str) -> str:
+    """« Service rendu : aide aux démarches » → « aide aux démarches » (a box label without its question)."""
+    return label.split(" : ", 1)[-1]
+
+
+def _p_is(p: float) -> str:
+    """« = 0,044 » or « < 0,001 » (never « = < 0,001 »)."""
+    text = fmt_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def headline_figures(
+    codebook: Codebook,
+    indicators: pd.DataFrame,
+    scope: str,
+    names: Sequence[str],
+    *,
+    threshold: int | None = None,
+    reference: tuple[str, str] | None = None,
+    confidence: float = 0.95,
+) -> list[dict]:
+    """One figure per indicator of ``names`` present for ``scope``: label, value (%), n / N and 95 %
+    interval (at ``confidence``), and the ``reference`` scope's value (id, name) when given; a hidden cell prints « < threshold »
+    and nothing else."""
+    table = indicators.set_index(["scope", "indicator"])
+    known = {ind.name: ind for ind in codebook.indicators}
+    figures = []
+    for name in names:
+        if name not in known or (scope, name) not in table.index:
+            continue
+        r = table.loc[(scope, name)]
+        if suppressed(r, threshold):
+            figures.append(
+                {"label": known[name].label_fr, "value": "masqué", "nN": f"effectif inférieur à {threshold}", "ci": "",
+                 "ref": ""}
+            )
+            continue
+        ref = ""
+        if reference is not None and (reference[0], name) in table.index:
+            ref = f"{reference[1]} : {fmt_percent(table.loc[(reference[0], name), 'prop'])}"
+        figures.append(
+            {
+                "label": known[name].label_fr,
+                "value": fmt_percent(r["prop"]),
+                "nN": f"{fmt_int(r['n'])} / {fmt_int(r['N'])}",
+                "ci": f"IC {fmt_percent(confidence)} {fmt_ci(r['ci_low'], r['ci_high'])}",
+                "ref": ref,
+            }
+        )
+    return figures
+
+
+def _visible(indicators: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+    """The rows of an indicators-like table whose figures may be printed."""
+    if threshold is None or indicators.empty:
+        return indicators
+    return indicators[[not suppressed(r, threshold) for _, r in indicators.iterrows()]]
+
+
+def difference_messages(
+    codebook: Codebook,
+    comparisons: pd.DataFrame,
+    unit: str,
+    *,
+    rest_name: str,
+    threshold: int | None = None,
+    limit: int = MAX_DIFFERENCES,
+) -> list[str]:
+    """*differs from the rest* for one unit: its largest differences, or one sentence saying there is none."""
+    rows = comparisons[comparisons["scope"] == unit]
+    if rows.empty:
+        return []
+    shown = _visible(rows, threshold)
+    differing = shown[shown["differs"]].assign(size=lambda f: f["difference"].abs())
+    differing = differing.sort_values("size", ascending=False, kind="mergesort").head(limit)
+    if differing.empty:
+        subject = "L'indicateur comparé" if len(rows) == 1 else f"Aucun des {fmt_int(len(rows))} indicateurs"
+        verb = "ne s'écarte pas" if len(rows) == 1 else "ne s'écarte"
+        return [
+            f"{subject} {verb} du reste {rest_name} au-delà des fluctuations d'échantillonnage (l'intervalle de "
+            "l'écart contient 0)."
+        ]
+    messages = []
+    for r in differing.itertuples(index=False):
+        way = "plus" if r.difference > 0 else "moins"
+        messages.append(
+            f"{codebook.indicator(r.indicator).label_fr} : {way} fréquent que dans le reste {rest_name} "
+            f"({fmt_percent(r.prop)} contre {fmt_percent(r.prop_rest)}, écart {fmt_points(r.difference)} points, "
+            f"IC [{fmt_points(r.diff_low)} ; {fmt_points(r.diff_high)}])."
+        )
+    return messages
+
+
+def units_differing_message(
+    codebook: Codebook,
+    comparisons: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    unit_noun: str,
+    rest_name: str,
+    threshold: int | None = None,
+    limit: int = MAX_DIFFERENCES,
+) -> list[str]:
+    """*differs from the rest* over all units of a pool: how many differ on at least one indicator, and the
+    largest differences."""
+    if comparisons.empty:
+        return []
+    shown = _visible(comparisons, threshold)
+    differing = shown[shown["differs"]]
+    n_units = comparisons["scope"].nunique()
+    if differing.empty:
+        return [
+            f"Aucun des {fmt_int(n_units)} {unit_noun}s ne s'écarte du reste {rest_name} au-delà des fluctuations "
+            "d'échantillonnage, quel que soit l'indicateur."
+        ]
+    largest = differing.assign(size=differing["difference"].abs()).sort_values("size", ascending=False, kind="mergesort")
+    examples = [
+        f"{labels.get(r.scope, r.scope)} ({_lower_first(codebook.indicator(r.indicator).label_fr)} "
+        f"{fmt_percent(r.prop)} contre {fmt_percent(r.prop_rest)})"
+        for r in largest.head(limit).itertuples(index=False)
+    ]
+    n_differing = differing["scope"].nunique()
+    verb = "s'écarte" if n_differing == 1 else "s'écartent"
+    return [
+        f"{fmt_int(n_differing)} {unit_noun}{'s' if n_differing > 1 else ''} sur {fmt_int(n_units)} {verb} du reste "
+        f"{rest_name} pour au moins un indicateur ; écarts les plus nets : {' ; '.join(examples)}."
+    ]
+
+
+def most_cited_messages(
+    codebook: Codebook,
+    indicators: pd.DataFrame,
+    distributions: pd.DataFrame,
+    scope: str,
+    *,
+    threshold: int | None = None,
+) -> list[str]:
+    """*most cited*: for each multiple-choice indicator of ``scope``, its share and the box ticked most."""
+    table = indicators.set_index(["scope", "indicator"])
+    messages = []
+    for ind in codebook.indicators:
+        if ind.group is None or (scope, ind.name) not in table.index:
+            continue
+        row = table.loc[(scope, ind.name)]
+        boxes = [v.name for v in codebook.group_members(ind.group, include_none=False)]
+        cells = distributions[(distributions["scope"] == scope) & distributions["variable"].isin(boxes)]
+        cells = cells[cells["category"] == "checked"]
+        if suppressed(row, threshold) or cells.empty:
+            continue
+        top = cells.sort_values("n", ascending=False, kind="mergesort").iloc[0]
+        complement = int(top["N"]) - int(top["n"])
+        if threshold is not None and (0 < int(top["n"]) < threshold or 0 < complement < threshold):
+            continue
+        messages.append(
+            f"{ind.label_fr} : {fmt_percent(row['prop'])} des répondants ; le plus cité : "
+            f"{_short(codebook.variable(top['variable']).label_fr)} ({fmt_percent(top['prop'])})."
+        )
+    return messages
+
+
+def association_messages(
+    codebook: Codebook, associations: pd.DataFrame, scope: str, *, p_adjust_name: str, limit: int = 2
+) -> list[str]:
+    """*associations*: the scope's tests significant after correction (units' comparisons left out)."""
+    tests = associations[(associations["scope"] == scope) & ~associations["var_a"].isin(["practice", "region"])]
+    significant = tests[tests["p_adjusted"] < SIGNIFICANCE].sort_values("p_adjusted", kind="mergesort")
+    if tests.empty:
+        return []
+    if significant.empty:
+        return [
+            f"Aucune des {fmt_int(len(tests))} associations testées ne reste significative après correction "
+            f"de {p_adjust_name}."
+        ]
+    messages = []
+    for r in significant.head(limit).itertuples(index=False):
+        stratified = getattr(r, "p_stratified", float("nan"))
+        strat = "" if pd.isna(stratified) else f" ; stratifié par cabinet : p {_p_is(stratified)}"
+        messages.append(
+            f"Association entre « {variable_label(codebook, r.var_a)} » et « {variable_label(codebook, r.var_b)} » "
+            f"(p ajusté ({p_adjust_name}) {_p_is(r.p_adjusted)}{strat})."
+        )
+    return messages
+
+
+def interview_message(flow: pd.DataFrame | None, themes: pd.DataFrame | None) -> list[str]:
+    """*interviews*: selected → interviewed, and the theme most interviews raised."""
+    if flow is None or flow.empty:
+        return []
+    counts = flow.set_index("stage")["n"]
+    text = f"Entretiens : {fmt_int(counts['selected'])} patients sélectionnés, {fmt_int(counts['interviewed'])} interrogés"
+    if themes is not None and len(themes):
+        top = themes.iloc[0]
+        text += (
+            f" ; thème le plus fréquent : « {top['label']} » ({fmt_int(top['n_interviews'])} entretiens sur "
+            f"{fmt_int(top['n_total'])}), chez des patients choisis pour leurs réponses négatives"
+        )
+    return [text + "."]
+
+
+def determinant_messages(
+    codebook: Codebook, determinants: pd.DataFrame, shares: pd.DataFrame, *, p_adjust_name: str, limit: int = 3
+) -> list[str]:
+    """*determinants*: significant after correction, with the share with an assistant at each level."""
+    per_variable = determinants.drop_duplicates("variable")
+    significant = per_variable[per_variable["p_adjusted"] < SIGNIFICANCE].sort_values("p_adjusted", kind="mergesort")
+    if per_variable.empty:
+        return []
+    if significant.empty:
+        return [
+            f"Aucun des {fmt_int(len(per_variable))} déterminants candidats ne reste associé à la présence d'un "
+            f"assistant après correction de {p_adjust_name}."
+        ]
+    messages = []
+    for r in significant.head(limit).itertuples(index=False):
+        variable = codebook.variable(r.variable)
+        levels = shares[(shares["variable"] == r.variable) & (shares["N"] > 0)]
+        parts = [
+            f"{fmt_percent(s.prop)} ({variable.label_for_key(s.level).lower()})" for s in levels.itertuples(index=False)
+        ]
+        messages.append(
+            f"{variable.label_fr} : travaillent avec un assistant {' contre '.join(parts)} des médecins "
+            f"(p ajusté ({p_adjust_name}) {_p_is(r.p_adjusted)})."
+        )
+    return messages
+
+
+def barrier_message(codebook: Codebook, barriers: pd.DataFrame, limit: int = 3) -> list[str]:
+    """*barriers*: the most cited, with their shares."""
+    ranked = barriers[(barriers["subgroup"] == "all") & barriers["rank"].notna()]
+    ranked = ranked.sort_values("rank", kind="mergesort").head(limit)
+    if ranked.empty:
+        return []
+    cited = [
+        f"{_lower_first(_short(codebook.variable(r.barrier).label_fr))} ({fmt_percent(r.prop)})"
+        for r in ranked.itertuples(index=False)
+    ]
+    return [f"Freins les plus cités : {' ; '.join(cited)}."]
+
+
+def first_messages(*groups: list[str], limit: int = MAX_MESSAGES) -> list[str]:
+    """The rules' sentences in order, at most ``limit``."""
+    return [m for group in groups for m in group][:limit]
+
+
+def return_rate_limit(indicators: pd.DataFrame, scope: str) -> list[str]:
+    """The return rate and what it implies (non-response)."""
+    rows = indicators[(indicators["scope"] == scope) & (indicators["indicator"] == "response_rate")]
+    if rows.empty:
+        return []
+    r = rows.iloc[0]
+    return [
+        f"Taux de retour de {fmt_percent(r['prop'])} ({fmt_int(r['n'])} questionnaires conservés sur "
+        f"{fmt_int(r['N'])} distribués) : les patients qui n'ont pas répondu peuvent voir l'assistante autrement "
+        "que les répondants."
+    ]
+
+
+def patient_limits(
+    indicators: pd.DataFrame,
+    scope: str,
+    *,
+    practices: int,
+    comparisons: int,
+    threshold: int | None = None,
+    interviews_min_negative: int | None = None,
+) -> list[str]:
+    """The « Limites » box of a patient report; ``practices`` is 1 for a practice report, ``comparisons`` the
+    number of unit-versus-rest comparisons the report draws messages from."""
+    limits = return_rate_limit(indicators, scope)
+    if practices == 1:
+        limits.append(
+            "Un cabinet volontaire de l'expérimentation : les résultats décrivent ses patients répondants ; les "
+            "effectifs sont faibles, les intervalles larges"
+            + (f", et tout effectif inférieur à {threshold} est masqué." if threshold else ".")
+        )
+    else:
+        limits.append(
+            f"{fmt_int(practices)} cabinets volontaires : les résultats décrivent ces cabinets, non l'ensemble des "
+            "cabinets employant un assistant médical."
+        )
+        limits.append(
+            "Les intervalles et tests poolés traitent les patients comme indépendants, alors que ceux d'un même "
+            "cabinet se ressemblent : ils sont trop étroits. Chaque test poolé est refait stratifié par cabinet "
+            "(« p stratifié »)."
+        )
+    if comparisons:
+        limits.append(
+            f"{fmt_int(comparisons)} comparaisons avec le reste du territoire, sans correction pour leur nombre : "
+            "à 95 %, environ une sur vingt ressort par hasard."
+        )
+    if interviews_min_negative is not None:
+        limits.append(
+            f"Entretiens : seuls des patients ayant donné au moins {fmt_int(interviews_min_negative)} réponses "
+            "négatives et accepté d'être rappelés ont été sélectionnés ; les thèmes décrivent l'expérience de "
+            "patients insatisfaits, non celle de l'ensemble des répondants."
+        )
+    limits.append(
+        "Questionnaire auto-administré, rempli au cabinet : réponses déclaratives, exposées à un biais de "
+        "complaisance envers l'équipe soignante."
+    )
+    return limits
+
+
+def gp_limits(summary: pd.DataFrame, *, model_estimated: bool) -> list[str]:
+    """The « Limites » box of the GP report (``summary``: the one-row respondents table)."""
+    r = summary.iloc[0]
+    return [
+        f"{fmt_int(r['responses'])} médecins ont répondu d'eux-mêmes à un questionnaire diffusé en ligne : "
+        "autosélection (les médecins intéressés par les assistants médicaux ont pu répondre davantage) ; le nombre "
+        "de médecins ayant reçu le questionnaire n'est pas connu, aucun taux de réponse n'est calculé.",
+        f"{fmt_int(r['partial'])} réponses partielles analysées avec les questions atteintes : les effectifs varient "
+        "d'une question à l'autre.",
+        "Associations univariées : un déterminant peut en refléter un autre"
+        + (" ; le modèle multivarié n'ajuste que sur les déterminants retenus en univarié." if model_estimated
+           else " ; le modèle multivarié n'a pas pu être estimé."),
+        "Questions sur l'assistant (tâches, satisfaction) posées aux seuls médecins qui en emploient un, intention "
+        "de recruter aux seuls autres ; réponses déclaratives.",
+    ]

@@ -1,0 +1,110 @@
+"""« L'essentiel » and « Limites »: each rule on the smallest tables that show it."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from assistmed.codebook import load_codebook
+from assistmed.patients.compare import compare_with_rest
+from assistmed.reports import essentials
+
+ROOT = Path(__file__).resolve().parents[2]
+PATIENTS = load_codebook(ROOT / "resources/codebooks/patients.yaml")
+GPS = load_codebook(ROOT / "resources/codebooks/gps.yaml")
+NN = "\u202f"
+
+
+def indicators(rows):
+    frame = pd.DataFrame(rows, columns=["scope", "indicator", "n", "N"])
+    frame["prop"] = frame["n"] / frame["N"]
+    frame["ci_low"], frame["ci_high"] = frame["prop"] - 0.05, frame["prop"] + 0.05
+    return frame
+
+
+def test_a_practice_differs_from_the_rest_of_its_region_not_from_the_region_that_contains_it():
+    # a: 56/70 = 80 %; the region 104/150 = 69 %; the rest 48/80 = 60 %: Newcombe 0.0524 to 0.3339 excludes 0.
+    table = indicators([["a", "role_approved", 56, 70], ["reg", "role_approved", 104, 150]])
+    messages = essentials.difference_messages(
+        PATIENTS, compare_with_rest(table, units=["a"], pool="reg"), "a", rest_name="de la région"
+    )
+    assert messages == [
+        f"Approuve le rôle de l'assistante : plus fréquent que dans le reste de la région (80{NN}% contre 60{NN}%, "
+        "écart +20 points, IC [+5 ; +33])."
+    ]
+
+
+def test_no_difference_says_so_with_the_number_of_indicators_compared():
+    table = indicators([["a", "female", 5, 10], ["reg", "female", 55, 110], ["a", "role_approved", 5, 10],
+                        ["reg", "role_approved", 50, 100]])
+    messages = essentials.difference_messages(
+        PATIENTS, compare_with_rest(table, units=["a"], pool="reg"), "a", rest_name="de la région"
+    )
+    assert messages == [
+        "Aucun des 2 indicateurs ne s'écarte du reste de la région au-delà des fluctuations d'échantillonnage "
+        "(l'intervalle de l'écart contient 0)."
+    ]
+
+
+def test_a_difference_on_a_masked_indicator_is_never_printed():
+    # 3 of 40 patients with a discomfort: hidden by the small-count rule, so no message may print it.
+    table = indicators([["a", "any_discomfort", 3, 40], ["reg", "any_discomfort", 103, 200]])
+    compared = compare_with_rest(table, units=["a"], pool="reg")
+    assert compared["differs"].all()
+    messages = essentials.difference_messages(PATIENTS, compared, "a", rest_name="de la région", threshold=5)
+    assert all("masqué" not in m and "8" not in m for m in messages)
+    assert messages[0].startswith("L'indicateur comparé ne s'écarte pas du reste de la région")
+
+
+def test_the_most_cited_box_of_a_multiple_choice_question():
+    table = indicators([["reg", "any_service", 177, 340]])
+    distributions = pd.DataFrame(
+        {"scope": "reg", "variable": ["services_time", "services_paperwork"], "category": "checked",
+         "n": [89, 80], "N": 340}
+    ).assign(prop=lambda f: f["n"] / f["N"])
+    assert essentials.most_cited_messages(PATIENTS, table, distributions, "reg") == [
+        f"Au moins un service rendu : 52{NN}% des répondants ; le plus cité : gain de temps pendant la consultation "
+        f"(26{NN}%)."
+    ]
+
+
+def test_only_associations_significant_after_correction_are_messages_and_unit_comparisons_are_left_out():
+    tests = pd.DataFrame(
+        {"scope": "reg", "var_a": ["contacts", "diploma", "practice"], "var_b": ["evolution_wait", "role_approval", "sex"],
+         "p_adjusted": [0.044, 0.2, 0.001], "p_stratified": [0.02, 0.3, float("nan")]}
+    )
+    assert essentials.association_messages(PATIENTS, tests, "reg", p_adjust_name="Holm") == [
+        "Association entre « Nombre de contacts avec l'assistante » et « Évolution perçue du temps d'attente » "
+        "(p ajusté (Holm) = 0,044 ; stratifié par cabinet : p = 0,020)."
+    ]
+
+
+def test_determinants_print_the_share_with_an_assistant_at_each_level():
+    determinants = pd.DataFrame({"variable": ["msp", "msp", "sex"], "level": ["yes", "no", "female"],
+                                 "p_adjusted": [0.003, 0.003, 0.5]})
+    shares = pd.DataFrame({"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
+                           "prop": [23 / 45, 11 / 54]})
+    assert essentials.determinant_messages(GPS, determinants, shares, p_adjust_name="Holm") == [
+        f"Exercice en maison de santé pluriprofessionnelle (MSP) : travaillent avec un assistant 51{NN}% (oui) contre "
+        f"20{NN}% (non) des médecins (p ajusté (Holm) = 0,003)."
+    ]
+
+
+def test_at_most_five_messages_in_the_order_of_the_rules():
+    assert essentials.first_messages(["a", "b"], [], ["c", "d", "e", "f"]) == ["a", "b", "c", "d", "e"]
+
+
+def test_a_masked_headline_figure_prints_no_number():
+    table = indicators([["a", "overall_favourable", 66, 70]])  # 4 unfavourable: the complement is small
+    (figure,) = essentials.headline_figures(PATIENTS, table, "a", ["overall_favourable"], threshold=5)
+    assert figure["value"] == "masqué" and "66" not in str(figure) and "94" not in str(figure)
+
+
+def test_limits_state_the_return_rate_the_clustering_and_the_interview_selection():
+    table = indicators([["reg", "response_rate", 364, 1400]])
+    limits = essentials.patient_limits(table, "reg", practices=6, comparisons=54, interviews_min_negative=2)
+    text = " ".join(limits)
+    assert f"Taux de retour de 26{NN}% (364 questionnaires conservés sur 1{NN}400 distribués)" in text
+    assert "6 cabinets volontaires" in text
+    assert "trop étroits" in text
+    assert "54 comparaisons" in text
+    assert "au moins 2 réponses négatives" in text and "patients insatisfaits" in text
