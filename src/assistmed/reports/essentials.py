@@ -312,9 +312,10 @@ def patient_limits(
     comparisons: int,
     threshold: int | None = None,
     interviews_min_negative: int | None = None,
+    rest_name: str = "de la région",
 ) -> list[str]:
     """The « Limites » box of a patient report; ``practices`` is 1 for a practice report, ``comparisons`` the
-    number of unit-versus-rest comparisons the report draws messages from."""
+    number of unit-versus-rest comparisons the report draws messages from (against the rest ``rest_name``)."""
     limits = return_rate_limit(indicators, scope)
     if practices == 1:
         limits.append(
@@ -334,7 +335,7 @@ def patient_limits(
         )
     if comparisons:
         limits.append(
-            f"{fmt_int(comparisons)} comparaisons avec le reste du territoire, sans correction pour leur nombre : "
+            f"{fmt_int(comparisons)} comparaisons avec le reste {rest_name}, sans correction pour leur nombre : "
             "à 95 %, environ une sur vingt ressort par hasard."
         )
     if interviews_min_negative is not None:

@@ -195,7 +195,9 @@ def render_national_report(
             "note": "Écarts : chaque région comparée au reste des régions, intervalle à 95 % de Newcombe de la "
             "différence ; patients de toutes les régions réunis, sans pondération.",
         },
-        "limits": essentials.patient_limits(ind, NATIONAL, practices=n_practices, comparisons=len(compared))
+        "limits": essentials.patient_limits(
+            ind, NATIONAL, practices=n_practices, comparisons=len(compared), rest_name="des régions"
+        )
         + [
             "Les régions n'ont pas recueilli leurs questionnaires sur la même période ("
             + " ; ".join(f"{region_labels[r.scope]} : {period_text(r.first_return, r.last_return)}"
