@@ -312,6 +312,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
     from assistmed.clean import clean_file
     from assistmed.ingest import ingest_file
     from assistmed.patients.analyse import analyse_practice, pool_region
+    from assistmed.patients.describe import describe_region
     from assistmed.reports.patients import render_practice_report, render_region_patients_report
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
@@ -348,8 +349,14 @@ def lower_bound(config_file: Path, out: Path) -> None:
             codebook=codebook, region=region,
             distributed={p: s["distributed"] for p, s in practices.items()}, settings=settings, **pooled,
         )
+        described = {t: base / f"{t}.parquet" for t in ("period", "comments", "comparisons")}
+        describe_region(
+            [paths[p]["clean"] for p in practices], pooled["indicators"], region=region, practices=list(practices),
+            confidence=settings["confidence"], **described,
+        )
         meta = {
             "study_title": config["study"]["title"],
+            "author": config["study"]["author"],
             "synthetic": config["study"]["synthetic"],
             "region": region,
             "region_label": spec["label"],
@@ -360,17 +367,18 @@ def lower_bound(config_file: Path, out: Path) -> None:
         for p, practice in practices.items():
             render_practice_report(
                 indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
-                associations=str(paths[p]["associations"]), clean=str(paths[p]["clean"]),
+                associations=str(paths[p]["associations"]), **{k: str(v) for k, v in described.items()},
                 rejects=str(paths[p]["rejects"]), raw=practice["file"], codebook=codebook,
                 pdf=str(reports / f"{p}.pdf"), meta={**meta, "practice": p}, settings=settings,
-                threshold=threshold,
+                threshold=threshold, code="lower-bound", config_digest="-",
             )
         render_region_patients_report(
             indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
-            associations=str(pooled["associations"]), clean=[str(paths[p]["clean"]) for p in practices],
+            associations=str(pooled["associations"]), **{k: str(v) for k, v in described.items()},
             rejects=[str(paths[p]["rejects"]) for p in practices], raw=[s["file"] for s in practices.values()],
-            codebook=codebook, pdf=str(reports / f"{region}-patients.pdf"), meta=meta, settings=settings,
-            threshold=threshold,
+            codebook=codebook, pdf=str(reports / f"{region}-patients.pdf"),
+            digests=str(out / region / "tables" / "patients-inputs-sha256.csv"), meta=meta, settings=settings,
+            threshold=threshold, code="lower-bound", config_digest="-",
         )
 
 
