@@ -167,6 +167,16 @@ def count_jobs(log_text: str) -> dict:
     return {"jobs": 0, "jobs_by_rule": {}}
 
 
+def region_report_size(workdir: Path) -> dict | None:
+    """Pages and bytes of the regional patient report (the document that must stay readable at any N)."""
+    from pypdf import PdfReader
+
+    found = sorted(workdir.glob(f"**/reports/{REGION}-patients.pdf"))
+    if not found:
+        return None
+    return {"pages": len(PdfReader(found[0]).pages), "bytes": found[0].stat().st_size}
+
+
 def max_rss_time_v(cmd: list[str], cwd: Path, env: dict) -> float:
     """Max RSS (MB) of `cmd` as /usr/bin/time -v reports it."""
     done = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, env=env, capture_output=True, text=True)
@@ -262,6 +272,7 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
     if "full" in scenarios:
         print(f"N={n}: full run", flush=True)
         rows["full"] = measure(snakemake, workdir, env, logs / "full.log", sample=True)
+        result["region_report"] = region_report_size(workdir)
         save(result)
     if "noop" in scenarios:
         print(f"N={n}: no-op", flush=True)
@@ -409,8 +420,9 @@ def render_table(results: list[dict]) -> str:
 
 def render_memory(results: list[dict]) -> str:
     lines = [
-        "| N | variant | heaviest job (alone, `/usr/bin/time -v` max RSS) | sampled peaks during the full run (MB) |",
-        "|---:|---|---|---|",
+        "| N | variant | heaviest job (alone, `/usr/bin/time -v` max RSS) | sampled peaks during the full run (MB) "
+        "| regional report |",
+        "|---:|---|---|---|---|",
     ]
     for result in results:
         if "full" not in result["scenarios"]:
@@ -422,7 +434,9 @@ def render_memory(results: list[dict]) -> str:
         else:
             alone = heaviest.get("alone_mb") or {heaviest["script"]: heaviest["max_rss_mb"]}
             alone_text = ", ".join(f"{k} {v:.0f} MB" for k, v in alone.items())
-        lines.append(f"| {result['practices']:,} | {result['label']} | {alone_text} | {sampled} |")
+        size = result.get("region_report")
+        report = "not measured" if size is None else f"{size['pages']} pages, {size['bytes'] / 1e6:.1f} MB"
+        lines.append(f"| {result['practices']:,} | {result['label']} | {alone_text} | {sampled} | {report} |")
     return "\n".join(lines)
 
 
