@@ -339,6 +339,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
                 "ingested": base / "ingested" / f"{p}.parquet",
                 "clean": base / "clean" / f"{p}.parquet",
                 "rejects": base / "rejects" / f"{p}.parquet",
+                "quality": base / "quality" / f"{p}.parquet",
                 **{t: base / "practices" / p / f"{t}.parquet" for t in ("indicators", "distributions", "associations")},
             }
             for p in practices
@@ -346,7 +347,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
         for p, practice in practices.items():
             ingest_file(practice["file"], paths[p]["ingested"], codebook_path=codebook)
             clean_file(paths[p]["ingested"], paths[p]["clean"], paths[p]["rejects"], codebook_path=codebook,
-                       extra_columns={"region": region, "practice": p})
+                       extra_columns={"region": region, "practice": p}, summary=paths[p]["quality"])
             analyse_practice(paths[p]["clean"], indicators=paths[p]["indicators"],
                              distributions=paths[p]["distributions"], associations=paths[p]["associations"],
                              codebook=codebook, practice=p, distributed=practice["distributed"],
@@ -379,14 +380,14 @@ def lower_bound(config_file: Path, out: Path) -> None:
             render_practice_report(
                 indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
                 associations=str(paths[p]["associations"]), **{k: str(v) for k, v in described.items()},
-                rejects=str(paths[p]["rejects"]), raw=practice["file"], codebook=codebook,
+                quality=str(paths[p]["quality"]), raw=practice["file"], codebook=codebook,
                 pdf=str(reports / f"{p}.pdf"), meta={**meta, "practice": p}, settings=settings,
                 threshold=threshold, code="lower-bound", config_digest="-",
             )
         render_region_patients_report(
             indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
             associations=str(pooled["associations"]), **{k: str(v) for k, v in described.items()},
-            rejects=[str(paths[p]["rejects"]) for p in practices], raw=[s["file"] for s in practices.values()],
+            quality=[str(paths[p]["quality"]) for p in practices], raw=[s["file"] for s in practices.values()],
             codebook=codebook, pdf=str(reports / f"{region}-patients.pdf"),
             digests=str(out / region / "tables" / "patients-inputs-sha256.csv"), meta=meta, settings=settings,
             threshold=threshold, code="lower-bound", config_digest="-",
