@@ -311,6 +311,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
 
     from assistmed.clean import clean_file
     from assistmed.ingest import ingest_file
+    from assistmed.disclosure.patients import disclose_region
     from assistmed.patients.analyse import analyse_practice, pool_region
     from assistmed.reports.patients import render_practice_report, render_region_patients_report
 
@@ -348,6 +349,12 @@ def lower_bound(config_file: Path, out: Path) -> None:
             codebook=codebook, region=region,
             distributed={p: s["distributed"] for p, s in practices.items()}, settings=settings, **pooled,
         )
+        published = out / region / "disclosure" / "patients.parquet"
+        disclose_region(
+            distributions=pooled["distributions"], indicators=pooled["indicators"], codebook=codebook,
+            published=published, audit=published.with_name("patients-audit.parquet"), region=region,
+            practices=list(practices), threshold=threshold,
+        )
         meta = {
             "study_title": config["study"]["title"],
             "synthetic": config["study"]["synthetic"],
@@ -359,18 +366,16 @@ def lower_bound(config_file: Path, out: Path) -> None:
         reports = out / region / "reports"
         for p, practice in practices.items():
             render_practice_report(
-                indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
+                published=str(published),
                 associations=str(paths[p]["associations"]), clean=str(paths[p]["clean"]),
                 rejects=str(paths[p]["rejects"]), raw=practice["file"], codebook=codebook,
                 pdf=str(reports / f"{p}.pdf"), meta={**meta, "practice": p}, settings=settings,
-                threshold=threshold,
             )
         render_region_patients_report(
-            indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
+            published=str(published),
             associations=str(pooled["associations"]), clean=[str(paths[p]["clean"]) for p in practices],
             rejects=[str(paths[p]["rejects"]) for p in practices], raw=[s["file"] for s in practices.values()],
             codebook=codebook, pdf=str(reports / f"{region}-patients.pdf"), meta=meta, settings=settings,
-            threshold=threshold,
         )
 
 

@@ -5,7 +5,10 @@ import math
 import pandas as pd
 
 from assistmed.codebook import parse_codebook
+from assistmed.disclosure.cells import Published
 from assistmed.reports import gps
+
+NN = "\u202f"
 
 YES_NO = [{"code": "Y", "key": "yes", "fr": "Oui", "en": "Yes"}, {"code": "N", "key": "no", "fr": "Non", "en": "No"}]
 CODEBOOK = parse_codebook(
@@ -44,8 +47,25 @@ DETERMINANTS = pd.DataFrame(
 )
 
 
-def test_determinants_are_grouped_by_variable_with_the_test_printed_once():
-    groups = gps.determinant_groups(CODEBOOK, DETERMINANTS)
+def published(build, hidden=()):
+    """The published table of DETERMINANTS: every cell shown but those in ``hidden`` (« < 5 »), the odds ratio
+    « s » when one of its cells is hidden."""
+    rows = []
+    for r in DETERMINANTS.itertuples(index=False):
+        for scope, n, N in (("with_assistant", r.n_with, r.N_with), ("without_assistant", r.n_without, r.N_without)):
+            small = (scope, r.variable, r.level) in hidden
+            rows.append(["determinants", scope, r.variable, r.level, "small" if small else "shown", None if small else n,
+                         N, 0.12 if small else n / N, NAN, NAN])
+        if not math.isnan(r.odds_ratio):
+            masked = any(v == r.variable for _, v, _ in hidden)
+            rows.append(["determinants", "odds_ratio", r.variable, r.level, "secondary" if masked else "shown", None,
+                         None, NAN if masked else r.odds_ratio, NAN if masked else r.or_ci_low,
+                         NAN if masked else r.or_ci_high])
+    return Published(build(rows))
+
+
+def test_determinants_are_grouped_by_variable_with_the_test_printed_once(published_table):
+    groups = gps.determinant_groups(CODEBOOK, DETERMINANTS, published(published_table))
     assert [(g["variable"], g["test"], g["n"], g["p"], g["p_adj"]) for g in groups] == [
         ("Exercice en MSP", "χ² de Pearson", "99", "0,001", "0,003"),
         ("Milieu", "Fisher exact", "99", "0,033", "0,033"),
@@ -59,7 +79,15 @@ def test_determinants_are_grouped_by_variable_with_the_test_printed_once():
     assert [r["or"] for r in area["levels"]] == ["—", "—", "—"]
 
 
-def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypatch):
+def test_an_odds_ratio_whose_cell_is_hidden_is_hidden_too_and_not_drawn(published_table, monkeypatch):
+    cells = published(published_table, hidden={("with_assistant", "msp", "no")})
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, cells)[0]
+    assert [(r["with"], r["or"]) for r in msp["levels"]] == [("23 / 34", "s"), (f"<{NN}5 / 34", "réf.")]
+    monkeypatch.setattr(gps, "forest_plot", lambda *args: "drawn")
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS, cells) is None  # 4.09 would give the hidden 11 back
+
+
+def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypatch, published_table):
     drawn = {}
 
     def forest_plot(labels, odds_ratios, low, high):
@@ -67,7 +95,8 @@ def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypat
         return "data:image/svg+xml;base64,"
 
     monkeypatch.setattr(gps, "forest_plot", forest_plot)
-    gps.determinant_chart(CODEBOOK, DETERMINANTS)
+    cells = published(published_table)
+    gps.determinant_chart(CODEBOOK, DETERMINANTS, cells)
     assert drawn == {"labels": ["Exercice en MSP : Oui (réf. : Non)"], "odds_ratios": [4.0868], "low": [1.6896],
                      "high": [9.8852]}
-    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"]) is None
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"], cells) is None

@@ -25,7 +25,14 @@ def association(scope, var_a, var_b, p, stratified_test="", p_stratified=float("
 
 
 @pytest.fixture
-def report_text(tmp_path):
+def report_text(tmp_path, published_table):
+    published_table(
+        [
+            ["indicators", scope, "female", "", "shown", n, N, 0.75, low, high]
+            for scope, n, N, low, high in [("nord", 30, 40, 0.60, 0.86), ("sud", 1500, 2000, 0.73, 0.77),
+                                            ("national", 1530, 2040, 0.73, 0.77)]
+        ]
+    ).to_parquet(tmp_path / "published.parquet")
     pd.DataFrame(
         {
             "scope": ["nord", "sud", "national"],
@@ -47,7 +54,7 @@ def report_text(tmp_path):
     ).to_parquet(tmp_path / "associations.parquet")
     pd.DataFrame({"return_date": pd.to_datetime(["2021-02-01", "2021-06-15"])}).to_parquet(tmp_path / "clean.parquet")
     render_national_report(
-        indicators=tmp_path / "indicators.parquet", associations=tmp_path / "associations.parquet",
+        published=tmp_path / "published.parquet", indicators=tmp_path / "indicators.parquet", associations=tmp_path / "associations.parquet",
         clean=[tmp_path / "clean.parquet"], codebook=CODEBOOK, pdf=tmp_path / "national.pdf", meta=META,
         settings={"confidence": 0.95},
     )

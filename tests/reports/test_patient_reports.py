@@ -10,33 +10,32 @@ from pypdf import PdfReader
 from assistmed.quality import quality_summary
 from assistmed.reports.patients import render_practice_report
 
+OPINION = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
+
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
 NN = "\u202f"
 
 
 @pytest.fixture
-def inputs(tmp_path):
-    pd.DataFrame(
-        {
-            "scope": ["cab", "cab", "reg", "reg"],
-            "indicator": ["female", "any_discomfort", "female", "any_discomfort"],
-            "n": [45, 3, 266, 60],
-            "N": [60, 58, 364, 333],
-            "prop": [0.75, 3 / 58, 266 / 364, 60 / 333],
-            "ci_low": [0.63, 0.02, 0.68, 0.14],
-            "ci_high": [0.84, 0.14, 0.77, 0.22],
-        }
-    ).to_parquet(tmp_path / "indicators.parquet")
-    pd.DataFrame(
-        {
-            "scope": ["cab"] * 3 + ["reg"] * 3,
-            "variable": ["contacts"] * 6,
-            "category": ["one", "two_three", "four_plus"] * 2,
-            "n": [3, 30, 27, 70, 150, 144],
-            "N": [60] * 3 + [364] * 3,
-            "prop": [0.05, 0.5, 0.45, 70 / 364, 150 / 364, 144 / 364],
-        }
-    ).to_parquet(tmp_path / "distributions.parquet")
+def inputs(tmp_path, published_table):
+    nan = float("nan")
+    published_table(
+        [
+            ["indicators", "cab", "female", "", "shown", 45, 60, 0.75, 0.63, 0.84],
+            ["indicators", "cab", "any_discomfort", "", "small", None, 58, 0.07, nan, nan],  # 3 of 58
+            ["indicators", "reg", "female", "", "shown", 266, 364, 266 / 364, 0.68, 0.77],
+            ["indicators", "reg", "any_discomfort", "", "shown", 60, 333, 60 / 333, 0.14, 0.22],
+            # contacts: « one » (3) is small, « two or three » (30) hidden with it, or 3 = 60 − 30 − 27
+            ["distributions", "cab", "contacts", "one", "small", None, 60, 0.07, nan, nan],
+            ["distributions", "cab", "contacts", "two_three", "secondary", None, 60, nan, nan, nan],
+            ["distributions", "cab", "contacts", "four_plus", "shown", 27, 60, 0.45, nan, nan],
+            ["distributions", "reg", "contacts", "one", "shown", 70, 364, 70 / 364, nan, nan],
+            ["distributions", "reg", "contacts", "two_three", "shown", 150, 364, 150 / 364, nan, nan],
+            ["distributions", "reg", "contacts", "four_plus", "shown", 144, 364, 144 / 364, nan, nan],
+        ]
+        + [["distributions", scope, "overall_opinion", key, "shown", n, 40, n / 40, nan, nan]
+           for scope in ("cab", "reg") for key, n in zip(OPINION, (20, 10, 6, 4 + 0))]
+    ).to_parquet(tmp_path / "published.parquet")
     pd.DataFrame(
         {"scope": ["cab"], "var_a": ["contacts"], "var_b": ["evolution_wait"], "test": ["fisher"],
          "statistic": [9.1], "dof": [4], "p_value": [0.0123], "p_adjusted": [0.0369], "cramers_v": [0.27], "n": [58]}
@@ -54,14 +53,14 @@ def inputs(tmp_path):
 
 def render(tmp_path, name, **extra):
     render_practice_report(
-        indicators=tmp_path / "indicators.parquet", distributions=tmp_path / "distributions.parquet",
+        published=tmp_path / "published.parquet",
         associations=tmp_path / "associations.parquet", clean=tmp_path / "clean.parquet",
         quality=tmp_path / "quality.parquet", raw=tmp_path / "raw.csv", codebook=CODEBOOK,
         pdf=tmp_path / name,
         meta={"study_title": "Étude", "synthetic": True, "region": "reg", "region_label": "Région",
               "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice": "cab",
               "practice_labels": {"cab": "Cabinet A"}},
-        settings={"confidence": 0.95}, threshold=5, **extra,
+        settings={"confidence": 0.95}, **extra,
     )
     reader = PdfReader(tmp_path / name)
     return reader, "\n".join(page.extract_text() for page in reader.pages)
@@ -76,12 +75,13 @@ def test_practice_report_prints_the_parquet_figures_in_french_format(inputs):
     assert "page 1 / " in text
 
 
-def test_small_counts_and_their_secondary_partner_are_hidden(inputs):
+def test_small_counts_print_a_true_mark_and_their_complementary_partner_its_own(inputs):
     _, text = render(inputs, "r.pdf")
     assert "3 / 58" not in text  # 3 respondents with a discomfort
-    assert "< 5" in text
-    # contacts: « one » (3) is hidden, and so is the next smallest count (27), or 3 = 60 − 30 − 27.
-    assert f"45{NN}%" not in text
+    assert f"<{NN}5 / 58 ≤{NN}7{NN}%" in text  # a true bound on the percentage, never « < 5 » in the % column
+    assert f"Un seul (aujourd'hui) <{NN}5 ≤{NN}7{NN}%" in text
+    assert "2 à 3 s s" in text  # hidden to protect « one »: its own mark, not « < 5 »
+    assert "« s » : case masquée pour qu'une autre ne puisse pas être recalculée" in " ".join(text.split())
 
 
 def test_free_text_renders_as_text_and_the_pdf_is_reproducible(inputs):

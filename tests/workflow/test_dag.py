@@ -29,8 +29,10 @@ def test_a_changed_gp_export_reruns_only_the_gp_chain(example_copy):
     export.write_bytes(export.read_bytes() + b"\n")
     jobs = planned_jobs(example_copy)
     rules = {rule for rule, _ in jobs}
-    assert rules - {"all"} == {"ingest_gps", "clean_gps", "finalise_gps", "analyse_gps", "report_region_gps", "export_table"}
-    assert all("strand=gps" in wc for rule, wc in jobs if rule == "export_table")
+    assert rules - {"all"} == {
+        "ingest_gps", "clean_gps", "finalise_gps", "analyse_gps", "disclose_gps", "report_region_gps", "export_published"
+    }
+    assert all("strand=gps" in wc for rule, wc in jobs if rule == "export_published")
 
 
 def test_a_changed_interview_grid_reruns_the_theme_summary_and_the_pooled_report_only(example_copy):
@@ -46,7 +48,7 @@ def test_a_changed_selection_rule_reruns_the_selection_and_the_pooled_report_onl
 
     edit_config(example_copy, change)
     rules = {r for r, _ in planned_jobs(example_copy)}
-    assert rules - {"all"} == {"select_interviews", "count_interview_candidates", "report_region_patients"}
+    assert rules - {"all"} == {"select_interviews", "count_interview_candidates", "disclose_selection", "report_region_patients"}
 
 
 def test_a_touched_but_unchanged_file_reruns_nothing(example_copy):

@@ -7,6 +7,7 @@ small-count rule hides must print « < 5 » and never its figures.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 import pytest
@@ -14,12 +15,12 @@ import yaml
 from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
-from assistmed.disclosure import suppress_proportion
-from assistmed.reports.fmt import fmt_ci, fmt_date, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.fmt import fmt_ci, fmt_date, fmt_int, fmt_p
 
 pytestmark = pytest.mark.workflow
 
 REGION = "pays-de-la-loire"
+NN = "\u202f"
 
 
 def config(workdir):
@@ -68,41 +69,131 @@ def test_the_codes_table_repeats_its_header_row_on_every_page_it_spans(example_r
     assert max(spans.values()) >= 2, spans  # at least one report shows a table across pages
 
 
-def test_practice_reports_print_their_indicators_and_hide_small_counts(example_run):
-    settings = config(example_run)
-    threshold = settings["reports"]["small_count_threshold"]
-    indicators = pd.read_parquet(example_run / "results" / REGION / "patients/indicators.parquet")
-    table = indicators.set_index(["scope", "indicator"])
-    hidden_seen = 0
-    for practice in settings["regions"][REGION]["patients"]["practices"]:
+def published(workdir, strand="patients"):
+    return pd.read_parquet(workdir / "results" / REGION / f"disclosure/{strand}.parquet")
+
+
+def exact_counts(workdir) -> pd.Series:
+    results = workdir / "results" / REGION / "patients"
+    distributions = pd.read_parquet(results / "distributions.parquet")
+    indicators = pd.read_parquet(results / "indicators.parquet")
+    return pd.concat(
+        [
+            distributions.set_index(["scope", "variable", "category"])["n"],
+            indicators.assign(category="").set_index(["scope", "indicator", "category"])["n"],
+        ]
+    )
+
+
+def check_true(table: pd.DataFrame, exact: pd.Series, threshold: int) -> Counter:
+    """Every published cell is the exact value, or a true mark or bound for it."""
+    seen = Counter()
+    for r in table.itertuples(index=False):
+        value = exact.loc[(r.scope, r.variable, r.category)]
+        seen[r.status] += 1
+        if r.status == "shown":
+            assert r.n == value, r
+        elif r.status == "small":
+            assert value < threshold, r  # « < k » never covers a value ≥ k
+            assert pd.isna(r.prop) or value / r.N <= r.prop, r  # « ≤ x % » is true
+        elif r.status == "at_least":
+            assert value >= r.n and r.N - value < threshold and value / r.N >= r.prop, r
+        else:
+            assert r.status == "secondary" and pd.isna(r.n), r
+    return seen
+
+
+def test_every_published_patient_cell_is_its_exact_value_or_a_true_mark_and_the_audit_proves_them(example_run):
+    threshold = config(example_run)["reports"]["small_count_threshold"]
+    seen = check_true(published(example_run), exact_counts(example_run), threshold)
+    assert seen["small"] and seen["secondary"] and seen["at_least"], seen
+    audit = pd.read_parquet(example_run / "results" / REGION / "disclosure/patients-audit.parquet")
+    assert audit["protected"].all()
+    hidden = published(example_run)
+    hidden = set(zip(*(hidden.loc[hidden["status"] != "shown", c] for c in ("scope", "variable", "category"))))
+    assert set(zip(audit["scope"], audit["variable"], audit["category"])) <= hidden
+    small = audit[audit["status"] == "small"]
+    assert ((small["low"] == 0) & (small["high"] == threshold - 1)).all()  # a reader learns « < k », no more
+
+
+def test_the_favourable_opinion_of_cabinets_a_and_f_prints_as_a_true_bound(example_run):
+    threshold = config(example_run)["reports"]["small_count_threshold"]
+    table = published(example_run).set_index(["scope", "variable", "category"])
+    exact = exact_counts(example_run)
+    for practice in ("vendee-a", "vendee-f"):
+        row = table.loc[(practice, "overall_favourable", "")]
+        N, value = int(row["N"]), int(exact.loc[(practice, "overall_favourable", "")])
+        bound = N - (threshold - 1)
+        assert (row["status"], row["n"]) == ("at_least", bound) and value >= bound
+        percent = 100 * bound // N
         text = pdf_text(example_run / "results" / REGION / f"reports/{practice}.pdf")
-        for row in indicators[indicators["scope"] == practice].itertuples(index=False):
-            ref = table.loc[(REGION, row.indicator)]
-            pooled = f"{fmt_percent(ref['prop'])} {fmt_ci(ref['ci_low'], ref['ci_high'])}"
-            if suppress_proportion(row.n, row.N, threshold):
-                hidden_seen += 1
-                assert f"< {threshold} < {threshold} — {pooled}" in text, (practice, row.indicator)
-                hidden = rf"(?<!\d){re.escape(fmt_int(row.n))} / {re.escape(fmt_int(row.N))}(?!\d)"
-                assert not re.search(hidden, text), (practice, row.indicator)
-            else:
-                line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
-                assert f"{line} {pooled}" in text, (practice, row.indicator)
-    assert hidden_seen, "the example should exercise the small-count rule"
+        assert f"Avis globalement favorable ≥{NN}{fmt_int(bound)} / {fmt_int(N)} ≥{NN}{percent}{NN}%" in text
 
 
-def test_pooled_report_prints_each_practice_cell_or_hides_it(example_run):
+def test_every_report_prints_the_published_cells_and_never_a_hidden_value(example_run):
+    from assistmed.disclosure.cells import Published
+
     settings = config(example_run)
-    threshold = settings["reports"]["small_count_threshold"]
-    practices = list(settings["regions"][REGION]["patients"]["practices"])
     codebook = load_codebook(example_run / settings["codebooks"]["patients"])
-    table = pd.read_parquet(example_run / "results" / REGION / "patients/indicators.parquet").set_index(["scope", "indicator"])
+    cells = Published(published(example_run))
+    practices = list(settings["regions"][REGION]["patients"]["practices"])
+    for practice in practices:
+        text = pdf_text(example_run / "results" / REGION / f"reports/{practice}.pdf")
+        for indicator in codebook.indicators:
+            cell, ref = cells.cell(practice, indicator.name), cells.cell(REGION, indicator.name)
+            line = f"{indicator.label_fr} {cell.n_over_N} {cell.percent} {cell.ci} {ref.percent} {ref.ci}"
+            assert flat(line) in text, (practice, indicator.name)
+        exact = exact_counts(example_run)
+        for r in published(example_run).itertuples(index=False):
+            if r.scope == practice and r.status == "secondary" and r.category:
+                variable = codebook.variable(r.variable)
+                label = variable.label_for_key(r.category) if variable.is_categorical else "Coché"
+                # the hidden value is not printed in the cell's row: « s s region% »
+                assert not re.search(rf"{re.escape(label)} {exact.loc[(r.scope, r.variable, r.category)]} ", text)
     text = pdf_text(example_run / "results" / REGION / f"reports/{REGION}-patients.pdf")
     for indicator in codebook.indicators:
-        cells = []
-        for practice in practices:
-            r = table.loc[(practice, indicator.name)]
-            cells.append(f"< {threshold}" if suppress_proportion(r["n"], r["N"], threshold) else fmt_percent(r["prop"]))
-        assert " ".join(cells) in text, indicator.name
+        row = " ".join(cells.cell(p, indicator.name).percent for p in practices)
+        assert row in text, indicator.name
+    assert "tout effectif inférieur" not in text
+
+
+def test_the_csv_tables_for_the_snakemake_report_carry_the_published_cells_only(example_run):
+    from assistmed.disclosure.cells import published_table
+
+    tables = example_run / "results" / REGION / "tables"
+    for strand, figures in [("patients", "indicators"), ("patients", "distributions"), ("gps", "determinants"), ("gps", "barriers")]:
+        csv = pd.read_csv(tables / f"{strand}-{figures}.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        expected = published_table(published(example_run, strand), figures)
+        assert csv["n"].tolist() == expected["n"].tolist(), (strand, figures)
+        assert csv["status"].tolist() == expected["status"].tolist()
+
+
+def test_the_gp_report_is_under_the_same_policy(example_run):
+    from assistmed.disclosure.cells import Published
+
+    table = published(example_run, "gps")
+    threshold = config(example_run)["reports"]["small_count_threshold"]
+    clean = pd.read_parquet(example_run / "results" / REGION / "gps/clean.parquet")
+    determinants = pd.read_parquet(example_run / "results" / REGION / "gps/determinants.parquet")
+    counts = {}
+    for r in determinants.itertuples(index=False):
+        counts[("with_assistant", r.variable, r.level)] = r.n_with
+        counts[("without_assistant", r.variable, r.level)] = r.n_without
+    hidden = 0
+    for r in table[table["scope"].isin(["with_assistant", "without_assistant"]) & (table["category"] != "cited")].itertuples(index=False):
+        value = counts[(r.scope, r.variable, r.category)]
+        if r.status == "small":
+            hidden += 1
+            assert value < threshold
+        elif r.status == "shown":
+            assert r.n == value
+    assert hidden and len(clean) == 104
+    text = pdf_text(example_run / "results" / REGION / f"reports/{REGION}-gps.pdf")
+    cells = Published(table)
+    sector = cells.cell("with_assistant", "sector", "sector_2")
+    assert sector.count == f"<{NN}{threshold}" and f"{sector.n_over_N}" in text
+    audit = pd.read_parquet(example_run / "results" / REGION / "disclosure/gps-audit.parquet")
+    assert audit["protected"].all()
 
 
 def test_pooled_report_prints_each_theme_count_and_the_number_selected(example_run):
@@ -119,6 +210,8 @@ def test_pooled_report_prints_each_theme_count_and_the_number_selected(example_r
 
 
 def test_gp_report_prints_the_determinants_p_values_and_the_barrier_percentages(example_run):
+    from assistmed.disclosure.cells import Published
+
     results = example_run / "results" / REGION
     text = pdf_text(results / f"reports/{REGION}-gps.pdf")
     determinants = pd.read_parquet(results / "gps/determinants.parquet")
@@ -126,9 +219,13 @@ def test_gp_report_prints_the_determinants_p_values_and_the_barrier_percentages(
         first = part.iloc[0]
         assert f"{fmt_int(first['n'])} {fmt_p(first['p_value'])} {fmt_p(first['p_adjusted'])}" in text, variable
     barriers = pd.read_parquet(results / "gps/barriers.parquet")
+    cells = Published(published(example_run, "gps"))
     for row in barriers[barriers["subgroup"] == "all"].itertuples(index=False):
-        line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
-        assert line in text, row.barrier
+        cell = cells.cell("all", row.barrier, "cited")
+        assert f"{cell.n_over_N} {cell.percent} {cell.ci}" in text, row.barrier
+        if cell.shown:
+            assert cell.n_over_N == f"{fmt_int(row.n)} / {fmt_int(row.N)}"
+            assert cell.ci == fmt_ci(row.ci_low, row.ci_high)
     submitted = pd.read_parquet(results / "gps/clean.parquet")["submitdate"].max()
     assert f"Dernière réponse envoyée le {fmt_date(submitted.strftime('%Y-%m-%d'))}" in text
     assert "Correction pour tests multiples : Holm, sur l'ensemble des" in text
@@ -141,7 +238,8 @@ def test_gp_methods_name_the_configured_correction_and_render_identically_twice(
     results = example_run / "results" / REGION
     for name in ("a.pdf", "b.pdf"):
         render_gps_report(
-            **{t: results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model", "barriers")},
+            **{t: results / f"gps/{t}.parquet" for t in ("clean", "rejects", "determinants", "model")},
+            published=results / "disclosure/gps.parquet",
             raw=example_run / settings["regions"][REGION]["gps"]["file"],
             codebook=example_run / settings["codebooks"]["gps"],
             pdf=tmp_path / name,

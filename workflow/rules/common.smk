@@ -49,17 +49,27 @@ CODE = _package_fingerprint()
 
 # Result tables copied to CSV for `snakemake --report`: config section of a region → (results folder, tables).
 REPORT_TABLES = {
-    "patients": ("patients", ["indicators", "associations"]),
-    "gps": ("gps", ["determinants", "barriers"]),
+    "patients": ("patients", ["associations"]),
     "interviews": ("qual", ["themes"]),
+}
+# Counts copied to CSV from the published table (small counts protected): section → (strand, figures).
+PUBLISHED_TABLES = {
+    "patients": ("patients", ["indicators", "distributions"]),
+    "gps": ("gps", ["determinants", "barriers"]),
 }
 
 
 wildcard_constraints:
     region="|".join(re.escape(r) for r in REGIONS),
     practice="|".join(re.escape(p) for p in _all_practices()),
-    strand="|".join(folder for folder, _ in REPORT_TABLES.values()),
+    strand="|".join(
+        dict.fromkeys(
+            folder
+            for folder, _ in (*REPORT_TABLES.values(), *PUBLISHED_TABLES.values())
+        )
+    ),
     table="|".join(t for _, tables in REPORT_TABLES.values() for t in tables),
+    figures="|".join(f for _, names in PUBLISHED_TABLES.values() for f in names),
 
 
 def analysed_file(spec):
@@ -202,7 +212,10 @@ def report_tables(region):
     """CSV copies of a region's main result tables, shown in `snakemake --report`."""
     return [
         f"<results>/{region}/tables/{folder}-{table}.csv"
-        for section, (folder, tables) in REPORT_TABLES.items()
+        for section, (folder, tables) in (
+            *REPORT_TABLES.items(),
+            *PUBLISHED_TABLES.items(),
+        )
         if region_has(region, section)
         for table in tables
     ]
@@ -283,8 +296,7 @@ def region_report_inputs(wildcards):
     """Inputs of the pooled patient report: the region's tables and every practice's files."""
     region = wildcards.region
     inputs = {
-        "indicators": f"<results>/{region}/patients/indicators.parquet",
-        "distributions": f"<results>/{region}/patients/distributions.parquet",
+        "published": f"<results>/{region}/disclosure/patients.parquet",
         "associations": f"<results>/{region}/patients/associations.parquet",
         "clean": clean_files(region),
         "quality": expand(
@@ -299,11 +311,17 @@ def region_report_inputs(wildcards):
         ],
     }
     if selects_interviews():
-        inputs["selection"] = f"<results>/{region}/qual/selection.parquet"
+        inputs["selection"] = f"<results>/{region}/disclosure/selection.parquet"
     if region_has(region, "interviews"):
         inputs["themes"] = f"<results>/{region}/qual/themes.parquet"
         inputs["interviews_codebook"] = config["codebooks"]["interviews"]
     return inputs
+
+
+def gps_threshold():
+    """Small-count threshold of the GP survey's outputs (its cells are GPs): the patients' unless set."""
+    reports = config["reports"]
+    return reports.get("gps_small_count_threshold", reports["small_count_threshold"])
 
 
 def national_outputs():

@@ -3,8 +3,7 @@
 
 rule report_practice:
     input:
-        indicators="<results>/{region}/patients/indicators.parquet",
-        distributions="<results>/{region}/patients/distributions.parquet",
+        published="<results>/{region}/disclosure/patients.parquet",
         associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
         clean="<results>/{region}/patients/clean/{practice}.parquet",
         quality="<results>/{region}/patients/quality/{practice}.parquet",
@@ -26,7 +25,6 @@ rule report_practice:
     params:
         meta=lambda wc: report_meta(wc.region, wc.practice),
         settings=config["analysis"],
-        threshold=config["reports"]["small_count_threshold"],
         code=CODE,
     script:
         "../scripts/report_practice.py"
@@ -50,7 +48,6 @@ rule report_region_patients:
     params:
         meta=lambda wc: report_meta(wc.region),
         settings=config["analysis"],
-        threshold=config["reports"]["small_count_threshold"],
         interviews=config.get("interviews"),
         code=CODE,
     script:
@@ -63,7 +60,7 @@ rule report_region_gps:
         rejects="<results>/{region}/gps/rejects.parquet",
         determinants="<results>/{region}/gps/determinants.parquet",
         model="<results>/{region}/gps/model.parquet",
-        barriers="<results>/{region}/gps/barriers.parquet",
+        published="<results>/{region}/disclosure/gps.parquet",
         raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
         codebook=config["codebooks"]["gps"],
     output:

@@ -7,5 +7,4 @@ with to_log(snakemake.log[0]):
         pdf=snakemake.output.pdf,
         meta=snakemake.params.meta,
         settings=snakemake.params.settings,
-        threshold=snakemake.params.threshold,
     )

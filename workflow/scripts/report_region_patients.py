@@ -7,6 +7,5 @@ with to_log(snakemake.log[0]):
         pdf=snakemake.output.pdf,
         meta=snakemake.params.meta,
         settings=snakemake.params.settings,
-        threshold=snakemake.params.threshold,
         interviews=snakemake.params.interviews,
     )

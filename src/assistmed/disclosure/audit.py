@@ -90,6 +90,20 @@ class LinearSystem:
     def add(self, *statements: Statement) -> None:
         self.statements.extend(statements)
 
+    def include(self, other: LinearSystem, prefix: str = "") -> int:
+        """Append another system's atoms and statements; returns the offset its atom indices move by."""
+        offset = len(self.names)
+        self.names += [prefix + name for name in other.names]
+        self.values += other.values
+        self.statements += [
+            Statement({a + offset: c for a, c in s.form.items()}, s.lo, s.hi, s.label) for s in other.statements
+        ]
+        return offset
+
+
+def shift(form: Form, offset: int) -> dict[int, float]:
+    return {a + offset: c for a, c in form.items()}
+
 
 class Infeasible(ValueError):
     """The statements contradict each other: some published figure is false."""

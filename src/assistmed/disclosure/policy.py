@@ -62,7 +62,9 @@ class Figure:
     """A published count: one or more places print it (``keys``), all with the same status.
 
     ``form`` is its value in atoms, ``total`` its denominator N (a published margin) or None, ``weight`` the
-    cost of hiding it to protect another figure (headlines and pooled scopes cost more).
+    cost of hiding it to protect another figure (headlines and pooled scopes cost more); ``fixed`` is the
+    status of a figure already published by another output (a region's figure in the national report),
+    which this decision can neither change nor release.
     """
 
     keys: list[tuple[str, str, str]]
@@ -70,6 +72,7 @@ class Figure:
     total: Form | None
     label: str
     weight: float = 1.0
+    fixed: Status | None = None
 
 
 @dataclass
@@ -164,7 +167,7 @@ def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> l
     for f in figures:
         value = round(system.value(f.form))
         total = None if f.total is None else round(system.value(f.total))
-        decisions.append(Decision(f, value, total, policy.primary(value, total)))
+        decisions.append(Decision(f, value, total, f.fixed or policy.primary(value, total)))
     # The reference a hidden figure is judged against: what the margins and the marks the policy cannot
     # avoid (« < k », bounds) leave of it, every other figure hidden.
     reference = _solver(system, [d for d in decisions if d.status is not Status.SHOWN], policy)
@@ -224,7 +227,7 @@ def _release(
     else:
         up = d.low + d.required
         target = up if up <= reference[1] + TOLERANCE else d.high - d.required
-    shown = [e for e in decisions if e.status is Status.SHOWN]
+    shown = [e for e in decisions if e.status is Status.SHOWN and e.figure.fixed is None]
     n = len(system.names)
     size = n + 2 * len(shown)
     rows, cols, data, lows, highs = [], [], [], [], []
@@ -245,7 +248,7 @@ def _release(
     for s in system.statements:
         add(s.form, s.lo, s.hi)
     for e in decisions:
-        if e.status not in (Status.SHOWN, Status.SECONDARY):
+        if e.status is not Status.SECONDARY and (e.status is not Status.SHOWN or e.figure.fixed is not None):
             for s in policy.statements(e):
                 add(s.form, s.lo, s.hi)
     cost = np.zeros(size)

@@ -9,11 +9,16 @@ import pandas as pd
 from assistmed.codebook import Codebook, load_codebook
 from assistmed.gps.determinants import reference_level
 from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE
-from assistmed.patients.analyse import item_distributions
+from assistmed.disclosure.cells import SECONDARY_MARK, Cell, Published
+from assistmed.disclosure.gps import ALL, ODDS_RATIO, PROFILE
+from assistmed.gps.determinants import OUTCOME
 from assistmed.reports.charts import forest_plot, ranked_bars
-from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.common import TEST_NAMES, methods_context, provenance
 from assistmed.reports.render import render_pdf
+
+# What the GP report's audit takes together (for the methods text).
+GP_OUTPUTS = "du rapport médecins (rapport et tableaux)"
 
 
 def _level_label(codebook: Codebook, variable: str, level: str) -> str:
@@ -32,8 +37,20 @@ def _number(x: float) -> str:
     return fmt_decimal(x, 0 if float(x).is_integer() else 1)
 
 
-def determinant_groups(codebook: Codebook, table: pd.DataFrame) -> list[dict]:
-    """One group per candidate variable: its test (shared by its levels), then one row per level."""
+def _published_odds(published: Published, variable: str, level: str, is_reference: bool) -> str:
+    """The odds ratio as published: value and interval, « s » when one of its cells is hidden (it would give
+    the cell back), « réf. » on the reference level, « — » where none was computed."""
+    if (ODDS_RATIO, variable, level) not in published:
+        return "réf." if is_reference else "—"
+    row = published.row(ODDS_RATIO, variable, level)
+    if row["status"] != "shown":
+        return SECONDARY_MARK
+    return _odds(row["prop"], row["ci_low"], row["ci_high"], is_reference)
+
+
+def determinant_groups(codebook: Codebook, table: pd.DataFrame, published: Published) -> list[dict]:
+    """One group per candidate variable: its test (shared by its levels), then one row per level (counts and
+    odds ratios as published)."""
     groups = []
     for name, part in table.groupby("variable", sort=False):
         first = part.iloc[0]
@@ -50,9 +67,13 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame) -> list[dict]:
                 "levels": [
                     {
                         "level": _level_label(codebook, name, r.level),
-                        "with": f"{fmt_int(r.n_with)} / {fmt_int(r.N_with)}",
-                        "without": f"{fmt_int(r.n_without)} / {fmt_int(r.N_without)}",
-                        "or": _odds(r.odds_ratio, r.or_ci_low, r.or_ci_high, r.level == reference),
+                        "with": published.cell("with_assistant", name, r.level).n_over_N,
+                        "without": published.cell("without_assistant", name, r.level).n_over_N,
+                        "or": _published_odds(published, name, r.level, r.level == reference),
+                        "hidden": not (
+                            published.cell("with_assistant", name, r.level).shown
+                            and published.cell("without_assistant", name, r.level).shown
+                        ),
                     }
                     for r in part.itertuples(index=False)
                 ],
@@ -61,10 +82,14 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame) -> list[dict]:
     return groups
 
 
-def determinant_chart(codebook: Codebook, table: pd.DataFrame) -> str | None:
-    """Univariate odds ratios of the non-reference levels, each named against its variable's reference
-    (None when no odds ratio was computed: no chart then)."""
-    estimated = table[table["odds_ratio"].notna()]
+def determinant_chart(codebook: Codebook, table: pd.DataFrame, published: Published) -> str | None:
+    """Univariate odds ratios of the non-reference levels, each named against its variable's reference, those
+    published only (None when none is: no chart then)."""
+    shown = {
+        (r["variable"], r["category"])
+        for r in published.frame[(published.frame["scope"] == ODDS_RATIO) & (published.frame["status"] == "shown")].to_dict("records")
+    }
+    estimated = table[[(v, lev) in shown for v, lev in zip(table["variable"], table["level"])]]
     if estimated.empty:
         return None
     labels = []
@@ -94,43 +119,56 @@ def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
     return {"estimated": True, "rows": rows, "n": fmt_int(model["n"].iloc[0])}
 
 
-PROFILE = ("sex", "age_group", "years_in_practice", "area", "sector", "practice_size", "msp", "cpts", "asalee")
-
-
-def profile_items(codebook: Codebook, clean: pd.DataFrame) -> list[dict]:
-    """The respondents' profile: each item's distribution among those who answered it."""
-    table = item_distributions(clean, codebook, scope="all")
+def profile_items(codebook: Codebook, published: Published) -> list[dict]:
+    """The respondents' profile: each item's published distribution among those who answered it."""
+    frame = published.frame
     items = []
     for name in PROFILE:
-        part = table[table["variable"] == name]
+        part = frame[(frame["scope"] == ALL) & (frame["variable"] == name)]
         if not len(part):
             continue
         variable = codebook.variable(name)
-        rows = [
-            {"label": variable.label_for_key(r.category), "n": fmt_int(r.n), "pct": fmt_percent(r.prop)}
-            for r in part.itertuples(index=False)
-        ]
+        rows = []
+        for level in part["category"]:
+            cell = published.cell(ALL, name, level)
+            rows.append({"label": variable.label_for_key(level), "n": cell.count, "pct": cell.percent, "hidden": not cell.shown})
         items.append({"label": variable.label_fr, "rows": rows, "N": fmt_int(part["N"].iloc[0])})
     return items
 
 
-def barrier_chart(codebook: Codebook, barriers: pd.DataFrame) -> str:
-    ranked = barriers[(barriers["subgroup"] == "all") & barriers["rank"].notna()].sort_values("rank")
-    labels = [codebook.variable(b).label_fr.split(" : ", 1)[-1] for b in ranked["barrier"]]
-    return ranked_bars(labels, ranked["prop"].tolist(), ranked["ci_low"].tolist(), ranked["ci_high"].tolist())
+def _barriers(codebook: Codebook, published: Published) -> list[tuple[str, Cell, int | None]]:
+    """(barrier, cell, rank) for all respondents: the shown barriers most cited first, ranked among themselves
+    (ties sharing the smaller rank), then the hidden ones (no rank: a rank would place them), « none » last."""
+    frame = published.frame
+    part = frame[(frame["scope"] == ALL) & (frame["category"] == "cited")]
+    none = {v.name for v in codebook.variables if v.none_option}
+    entries = [(b, published.cell(ALL, b, "cited"), int(n) if st == "shown" else None)
+               for b, st, n in zip(part["variable"], part["status"], part["n"])]
+    shown = sorted([e for e in entries if e[2] is not None and e[0] not in none], key=lambda e: -e[2])
+    ranked = [(b, c, 1 + sum(other > n for _, _, other in shown)) for b, c, n in shown]
+    hidden = [(b, c, None) for b, c, n in entries if n is None and b not in none]
+    return ranked + hidden + [(b, c, None) for b, c, _ in entries if b in none]
 
 
-def barrier_rows(codebook: Codebook, barriers: pd.DataFrame) -> list[dict]:
-    overall = barriers[barriers["subgroup"] == "all"]
+def barrier_chart(codebook: Codebook, published: Published) -> str:
+    """The shown barriers, ranked; a hidden barrier is not drawn (a bar would give it a size)."""
+    ranked = [(b, c) for b, c, rank in _barriers(codebook, published) if rank is not None]
+    labels = [codebook.variable(b).label_fr.split(" : ", 1)[-1] for b, _ in ranked]
+    return ranked_bars(labels, [c.proportion for _, c in ranked], [c.interval[0] for _, c in ranked],
+                       [c.interval[1] for _, c in ranked])
+
+
+def barrier_rows(codebook: Codebook, published: Published) -> list[dict]:
     return [
         {
-            "rank": "—" if pd.isna(r.rank) else fmt_int(r.rank),
-            "label": codebook.variable(r.barrier).label_fr,
-            "nN": f"{fmt_int(r.n)} / {fmt_int(r.N)}",
-            "pct": fmt_percent(r.prop),
-            "ci": fmt_ci(r.ci_low, r.ci_high),
+            "rank": "—" if rank is None else fmt_int(rank),
+            "label": codebook.variable(b).label_fr,
+            "nN": cell.n_over_N,
+            "pct": cell.percent,
+            "ci": cell.ci,
+            "hidden": not cell.shown,
         }
-        for r in overall.itertuples(index=False)
+        for b, cell, rank in _barriers(codebook, published)
     ]
 
 
@@ -140,18 +178,18 @@ def render_gps_report(
     rejects: str,
     determinants: str,
     model: str,
-    barriers: str,
     raw: str,
     codebook: str,
     pdf: str,
     meta: Mapping,
     settings: Mapping,
+    published: str,
 ) -> None:
+    """The GP report; every count of GPs comes from the region's published GP table."""
     cb = load_codebook(codebook)
     responses = pd.read_parquet(clean)
-    barrier_table = pd.read_parquet(barriers)
-    answered = responses["has_assistant"].dropna()
-    with_assistant = int((answered == "yes").sum())
+    cells = Published.read(published)
+    assistant = cells.cell(ALL, next(i.name for i in cb.indicators if i.variable == OUTCOME))
     title = f"{cb.title_fr} — {meta['region_label']}"
     determinant_table = pd.read_parquet(determinants)
     model_table = model_context(cb, pd.read_parquet(model))
@@ -165,17 +203,16 @@ def render_gps_report(
             "complete": fmt_int(int(responses["complete"].sum())),
             "partial": fmt_int(int((~responses["complete"]).sum())),
             "rejected": fmt_int(len(pd.read_parquet(rejects))),
-            "with_assistant": f"{fmt_int(with_assistant)} / {fmt_int(len(answered))}"
-            f" ({fmt_percent(with_assistant / len(answered) if len(answered) else float('nan'))})",
+            "with_assistant": f"{assistant.n_over_N} ({assistant.percent})",
         },
-        "determinants": determinant_groups(cb, determinant_table),
-        "determinant_chart": determinant_chart(cb, determinant_table),
+        "determinants": determinant_groups(cb, determinant_table, cells),
+        "determinant_chart": determinant_chart(cb, determinant_table, cells),
         "model": model_table,
-        "profile": profile_items(cb, responses),
-        "barriers": barrier_rows(cb, barrier_table),
-        "barrier_chart": barrier_chart(cb, barrier_table),
+        "profile": profile_items(cb, cells),
+        "barriers": barrier_rows(cb, cells),
+        "barrier_chart": barrier_chart(cb, cells),
         "methods": {
-            **methods_context(cb, settings, None),
+            **methods_context(cb, settings, cells.threshold, outputs=GP_OUTPUTS),
             "min_events": _number(settings.get("min_events_per_variable", DEFAULT_MIN_EVENTS_PER_VARIABLE)),
             "n_determinants": fmt_int(determinant_table["variable"].nunique()),
         },

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
+from assistmed.disclosure.cells import Published
 from assistmed.io import read_parquet_stack
 from assistmed.patients import NATIONAL
-from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.common import (
     STRATIFIED_TEST_NAMES,
     TEST_NAMES,
@@ -20,16 +20,15 @@ from assistmed.reports.common import (
     test_rows,
     variable_label,
 )
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.render import render_pdf
 
 NATIONAL_LABEL = "Ensemble (national)"
 
 
-def regions_side_by_side(codebook: Codebook, indicators: pd.DataFrame, scopes: Mapping[str, str]) -> list[dict]:
-    """For each headline indicator, one row per scope (region, then national): n / N, %, IC."""
-    by_scope = {
-        scope: {r["label"]: r for r in indicator_rows(codebook, indicators, scope, None, None)} for scope in scopes
-    }
+def regions_side_by_side(codebook: Codebook, published: Published, scopes: Mapping[str, str]) -> list[dict]:
+    """For each headline indicator, one row per scope (region, then national): n / N, %, IC, as published."""
+    by_scope = {scope: {r["label"]: r for r in indicator_rows(codebook, published, scope, None)} for scope in scopes}
     items = []
     for ind in codebook.indicators:
         rows = [
@@ -75,6 +74,7 @@ def pooled_test_rows(codebook: Codebook, associations: pd.DataFrame) -> list[dic
 
 def render_national_report(
     *,
+    published: str,
     indicators: str,
     associations: str,
     clean: Sequence[str],
@@ -83,8 +83,10 @@ def render_national_report(
     meta: Mapping,
     settings: Mapping,
 ) -> None:
+    """The national report; its headline figures come from the national published table (``indicators``, the
+    exact table, is only named in the provenance)."""
     cb = load_codebook(codebook)
-    ind, assoc = pd.read_parquet(indicators), pd.read_parquet(associations)
+    cells, assoc = Published.read(published), pd.read_parquet(associations)
     scopes = {**meta["region_labels"], NATIONAL: "National"}
     # Only the return dates are needed (for « Données arrêtées au »): one column of each practice's table.
     dates = read_parquet_stack(clean, columns=["return_date"])
@@ -94,11 +96,11 @@ def render_national_report(
         "meta": meta,
         "scope_label": NATIONAL_LABEL,
         "subtitle": "Rapport national poolé : " + ", ".join(meta["region_labels"].values()),
-        "indicators": indicator_rows(cb, ind, NATIONAL, None, None),
-        "side_by_side": regions_side_by_side(cb, ind, scopes),
+        "indicators": indicator_rows(cb, cells, NATIONAL, None),
+        "side_by_side": regions_side_by_side(cb, cells, scopes),
         "between": between_region_rows(cb, assoc),
         "tests": pooled_test_rows(cb, assoc),
-        "methods": methods_context(cb, settings, None, stratified=True),
+        "methods": methods_context(cb, settings, cells.threshold, stratified=True),
         "provenance": provenance([indicators, associations], cb, dates["return_date"]),
     }
     render_pdf("national.html.j2", context, pdf, title=title)
