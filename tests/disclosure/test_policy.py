@@ -94,7 +94,7 @@ def reaudit(distributions, indicators, practices, table, threshold):
     """Every hidden figure's interval from the published table alone (statements rebuilt from its rows)."""
     rows = table.set_index(["scope", "variable", "category"])
     intervals = {}
-    for system, figures in region_blocks(CB, distributions, indicators, region="reg", practices=practices):
+    for system, figures in region_blocks(CB, distributions, indicators, region="reg", practices=practices).values():
         statements = list(system.statements)
         for f in figures:
             r = rows.loc[f.keys[0]]

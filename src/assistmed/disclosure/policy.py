@@ -170,7 +170,7 @@ def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> l
         decisions.append(Decision(f, value, total, f.fixed or policy.primary(value, total)))
     # The reference a hidden figure is judged against: what the margins and the marks the policy cannot
     # avoid (« < k », bounds) leave of it, every other figure hidden.
-    reference = _solver(system, [d for d in decisions if d.status is not Status.SHOWN], policy)
+    reference = audit_solver(system, [d for d in decisions if d.status is not Status.SHOWN], policy)
     bounds = {}
 
     def reference_interval(d: Decision) -> tuple[float, float]:
@@ -181,7 +181,7 @@ def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> l
 
     queue = [d for d in decisions if d.status in HIDDEN]
     position = 0
-    solver = _solver(system, decisions, policy)
+    solver = audit_solver(system, decisions, policy)
     while position < len(queue):
         d = queue[position]
         for _ in range(4):
@@ -195,7 +195,7 @@ def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> l
             for r in released:
                 r.status = Status.SECONDARY
                 queue.append(r)
-            solver = _solver(system, decisions, policy)
+            solver = audit_solver(system, decisions, policy)
         if not d.protected:
             raise Unprotectable(
                 f"protection des petits effectifs : « {d.figure.label} » resterait calculable à partir des chiffres"
@@ -206,7 +206,8 @@ def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> l
     return decisions
 
 
-def _solver(system: LinearSystem, decisions: Sequence[Decision], policy: Policy) -> Solver:
+def audit_solver(system: LinearSystem, decisions: Sequence[Decision], policy: Policy) -> Solver:
+    """The audit of a system as published: its statements and every figure's, as printed."""
     statements = list(system.statements)
     for d in decisions:
         statements += policy.statements(d)
