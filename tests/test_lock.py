@@ -15,6 +15,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.workflow.conftest import HANG_GUARD_S
+
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
@@ -30,7 +32,7 @@ def test_pip_freeze_equals_the_lock():
         capture_output=True,
         text=True,
         check=True,
-        timeout=600,  # a hang guard: pip reads a hundred metadata files
+        timeout=HANG_GUARD_S,
     ).stdout
     installed = {canonicalize_name(m.group(1)): m.group(2) for m in map(PIN.match, freeze.splitlines()) if m}
     lock = locked()

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from assistmed.reports.charts import forest_plot, indicator_comparison, ranked_bars, stacked_distribution
+from tests.workflow.conftest import HANG_GUARD_S
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 NAN = math.nan
@@ -179,7 +180,7 @@ def test_another_process_renders_the_same_bytes():
         "from assistmed.reports.charts import stacked_distribution as s; "
         "print(s(['A', 'B'], ['x', 'y', 'z'], [[0.5, None, None], [0.2, 0.3, 0.5]]))"
     )
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=HANG_GUARD_S).stdout
     assert other.strip() == stacked_distribution(["A", "B"], ["x", "y", "z"], [[0.5, None, None], [0.2, 0.3, 0.5]])
 
 
@@ -190,7 +191,7 @@ def test_ranked_bars_keep_labels_as_text():
 
 def test_importing_the_module_does_not_import_matplotlib():
     code = "import sys, assistmed.reports.charts; print('matplotlib' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=HANG_GUARD_S).stdout == "False\n"
 
 
 def test_without_a_reference_only_the_scope_is_drawn_and_nothing_is_written_masked():
