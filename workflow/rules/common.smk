@@ -2,10 +2,12 @@
 # Outputs are written `<results>/…` and logs `<logs>/…`: Snakemake pathvars that the Snakefile sets from the
 # configuration's `output_dir`, so that every configuration has a folder of its own.
 import hashlib
+import os
 import re
 from pathlib import Path
 
 import assistmed
+from assistmed.codebook import VALIDATED_ENV, validate_for_jobs
 from assistmed.manifest import Produced, write_manifest
 
 REGIONS = list(config["regions"])
@@ -45,6 +47,10 @@ def _package_fingerprint():
 
 
 CODE = _package_fingerprint()
+
+# Every codebook is validated once, here: a wrong one stops the run before any job starts, and the jobs, which
+# inherit this environment, read these exact contents without the JSON-schema check (see assistmed.codebook).
+os.environ[VALIDATED_ENV] = validate_for_jobs(config["codebooks"].values())
 
 
 # Result tables copied to CSV for `snakemake --report`: config section of a region → (results folder, tables).
