@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import assistmed
-from assistmed.codebook import VALIDATED_ENV, validate_for_jobs
+from assistmed.codebook import VALIDATED_ENV
 from assistmed.manifest import Produced, write_manifest
+from assistmed.startup import validated_codebooks
 
 REGIONS = list(config["regions"])
 # With several regions, the national scope pools them all and compares them (<results>/national/).
@@ -50,7 +51,7 @@ CODE = _package_fingerprint()
 
 # Every codebook is validated once, here: a wrong one stops the run before any job starts, and the jobs, which
 # inherit this environment, read these exact contents without the JSON-schema check (see assistmed.codebook).
-os.environ[VALIDATED_ENV] = validate_for_jobs(config["codebooks"].values())
+os.environ[VALIDATED_ENV] = validated_codebooks(config)
 
 
 # Result tables copied to CSV for `snakemake --report`: config section of a region → (results folder, tables).
