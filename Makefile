@@ -1,11 +1,18 @@
 # Quick start:  make run   (set up .venv, run the workflow on the bundled example)
 #               make test  (same set-up, then every check and test)
+#               make lock  (after editing the dependencies in pyproject.toml: rewrite requirements/*.txt)
 #               make bench (benchmarks at 6, 100 and 1,000 practices: 1.5 to 2 hours on 2 cores; not a test)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV := $(BIN)/uv
+# Exact versions with their hashes, for Linux x86-64 and Python 3.11: every run and test uses these.
+LOCK := requirements/lock.txt
+BUILD_LOCK := requirements/build.txt
+LOCK_OPTIONS := --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command 'make lock'
 CORES ?= 4
 # Debian packages: WeasyPrint's text engine (HarfBuzz subsetting keeps PDFs fast and byte-stable), fonts,
 # poppler-utils to look at PDFs as images; SLURM and munge for the local-cluster test.
@@ -13,7 +20,7 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-de
 TEST_SYSTEM_PACKAGES := slurm-wlm munge
 CONFIGS := config/config.yaml $(wildcard config/examples/*.yaml)
 
-.PHONY: run test lint dry-run clean-stale bench system-packages test-system-packages venv clean
+.PHONY: run test lint dry-run clean-stale bench lock system-packages test-system-packages venv clean
 
 run: venv
 	$(BIN)/snakemake --cores $(CORES)
@@ -44,11 +51,32 @@ bench: venv
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml | system-packages
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# The venv holds exactly the lock (sync removes anything else), then assistmed itself, editable, without
+# dependencies, built by the pinned setuptools of requirements/build.txt.
+$(STAMP): $(LOCK) $(BUILD_LOCK) pyproject.toml $(UV) | system-packages
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --build-constraints $(BUILD_LOCK) \
+		--require-build-hashes -e .
 	touch $@
+
+# uv is pinned by the lock itself; the venv's own pip installs that pin, hash-checked, before anything else.
+$(UV): $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "Le verrou requirements/lock.txt est fait pour Python 3.11 / the lock is for Python 3.11:"; \
+		echo "  make PYTHON=python3.11 ...  (or, without the locked versions: pip install -e '.[dev]')"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	awk '/^uv==/ {keep = 1; print; next} keep && /^ / {print; next} {keep = 0}' $(LOCK) > $(VENV)/uv.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv.txt
+	touch $@
+
+# Rewrites the lock from pyproject.toml, keeping every version already locked: a new dependency comes in at
+# its newest compatible version, nothing else moves. UPGRADE="pandas scipy" moves those, UPGRADE=all all.
+# After a rebase that brings another lock: take main's lock file, then make lock.
+lock: $(UV)
+	$(UV) pip compile --quiet pyproject.toml --extra dev $(LOCK_OPTIONS) $(UPGRADE_OPTIONS) -o $(LOCK)
+	$(UV) pip compile --quiet requirements/build.in $(LOCK_OPTIONS) $(UPGRADE_OPTIONS) -o $(BUILD_LOCK)
+
+UPGRADE_OPTIONS = $(if $(filter all,$(UPGRADE)),--upgrade,$(addprefix --upgrade-package ,$(UPGRADE)))
 
 system-packages:
 	@$(call apt_install,$(SYSTEM_PACKAGES))

@@ -322,6 +322,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
 
     from assistmed.clean import clean_file
     from assistmed.ingest import ingest_file
+    from assistmed.disclosure.patients import disclose_region
     from assistmed.patients.analyse import analyse_practice, pool_region
     from assistmed.patients.describe import describe_region
     from assistmed.reports.patients import render_practice_report, render_region_patients_report
@@ -366,6 +367,12 @@ def lower_bound(config_file: Path, out: Path) -> None:
             [paths[p]["clean"] for p in practices], pooled["indicators"], region=region, practices=list(practices),
             confidence=settings["confidence"], **described,
         )
+        published = out / region / "disclosure" / "patients.parquet"
+        disclose_region(
+            distributions=pooled["distributions"], indicators=pooled["indicators"], codebook=codebook,
+            published=published, audit=published.with_name("patients-audit.parquet"), region=region,
+            practices=list(practices), threshold=threshold,
+        )
         meta = {
             "study_title": config["study"]["title"],
             "author": config["study"]["author"],
@@ -378,19 +385,19 @@ def lower_bound(config_file: Path, out: Path) -> None:
         reports = out / region / "reports"
         for p, practice in practices.items():
             render_practice_report(
-                indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
+                published=str(published),
                 associations=str(paths[p]["associations"]), **{k: str(v) for k, v in described.items()},
                 quality=str(paths[p]["quality"]), raw=practice["file"], codebook=codebook,
                 pdf=str(reports / f"{p}.pdf"), meta={**meta, "practice": p}, settings=settings,
-                threshold=threshold, code="lower-bound", config_digest="-",
+                code="lower-bound", config_digest="-",
             )
         render_region_patients_report(
-            indicators=str(pooled["indicators"]), distributions=str(pooled["distributions"]),
+            published=str(published),
             associations=str(pooled["associations"]), **{k: str(v) for k, v in described.items()},
             quality=[str(paths[p]["quality"]) for p in practices], raw=[s["file"] for s in practices.values()],
             codebook=codebook, pdf=str(reports / f"{region}-patients.pdf"),
             digests=str(out / region / "tables" / "patients-inputs-sha256.csv"), meta=meta, settings=settings,
-            threshold=threshold, code="lower-bound", config_digest="-",
+            code="lower-bound", config_digest="-",
         )
 
 

@@ -1,11 +1,15 @@
 """The codebook is validated on load, and its errors name the file and the entry."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from assistmed.codebook import CodebookError, load_codebook, normalize_header
+from assistmed.codebook import VALIDATED_ENV, CodebookError, load_codebook, normalize_header, validate_for_jobs
+from tests.workflow.conftest import HANG_GUARD_S
 
 PATIENTS = Path(__file__).resolve().parents[1] / "resources/codebooks/patients.yaml"
 
@@ -71,3 +75,20 @@ def test_what_a_cell_may_hold_is_said_in_french_from_the_codebook():
     assert cb.allowed_fr(cb.variable("distance_km")) == "nombre (virgule décimale) de 0 à 150"
     assert cb.allowed_fr(cb.variable("services_time")) == "case cochée : 1, x, oui, o, y ; case non cochée : vide, 0, non, n"
     assert cb.missing_fr(cb.variable("sex")) == "vide, NSP, NR, NA, N/A, ?, 9, 99, -"
+
+
+def test_the_workflow_validates_each_codebook_once_and_jobs_skip_only_that_exact_content(tmp_path, monkeypatch):
+    broken = write(tmp_path, lambda d: d["variables"][2].update(type="choice"))
+    with pytest.raises(CodebookError, match=r"(?s)cb.yaml.*variables/2/type"):
+        validate_for_jobs([PATIENTS, broken])
+    monkeypatch.setenv(VALIDATED_ENV, validate_for_jobs([PATIENTS]))
+    assert load_codebook(PATIENTS).variable("sex")
+    with pytest.raises(CodebookError, match=r"(?s)cb.yaml.*variables/2/type"):
+        load_codebook(broken)  # another content is still checked against the schema
+
+
+def test_a_job_reading_a_validated_codebook_does_not_import_jsonschema():
+    env = {**os.environ, VALIDATED_ENV: validate_for_jobs([PATIENTS])}
+    code = f"import sys; from assistmed.codebook import load_codebook; load_codebook({str(PATIENTS)!r}); print('jsonschema' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, timeout=HANG_GUARD_S)
+    assert out.stdout == "False\n"

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from tests.workflow.conftest import HANG_GUARD_S
+
 SCRIPT = """
 import sys
 from assistmed.log import to_log
@@ -13,7 +15,7 @@ with to_log(sys.argv[1]):
 
 def test_a_failed_job_prints_its_message_on_one_line_and_keeps_the_traceback_in_its_log(tmp_path):
     log = tmp_path / "logs" / "job.log"
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(log)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(log)], capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"vendee-z.csv : fichier vide / empty file (data/vendee-z.csv) [détails / details : {log}]"

@@ -11,6 +11,7 @@ import yaml
 from assistmed.startup import (
     StartupError,
     check_config,
+    validated_codebooks,
     check_inputs,
     input_files,
     load_schema,
@@ -184,3 +185,17 @@ def test_missing_empty_and_folder_inputs_are_listed_one_line_each_with_key_and_p
 def test_the_output_folder_defaults_to_the_schema_default(config):
     assert output_dir({}, ROOT / SCHEMA_PATH) == SCHEMA["properties"]["output_dir"]["default"] == "results"
     assert output_dir({"output_dir": "elsewhere"}, ROOT / SCHEMA_PATH) == "elsewhere"
+
+
+def test_a_wrong_codebook_stops_the_run_with_one_line_naming_the_config_key(config, tmp_path):
+    broken = tmp_path / "patients.yaml"
+    broken.write_text("title_fr: x\nvariables: [\n", encoding="utf-8")
+    config["codebooks"]["patients"] = str(broken)
+    with pytest.raises(StartupError) as stop:
+        validated_codebooks(config, root=ROOT)
+    (line,) = str(stop.value).splitlines()
+    assert line.startswith(f"config codebooks.patients : {broken}: not valid YAML")
+
+
+def test_the_shipped_codebooks_are_validated_once_for_the_jobs(config):
+    assert len(validated_codebooks(config, root=ROOT).split()) == 3

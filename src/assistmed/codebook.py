@@ -6,9 +6,12 @@ codes and derived indicators; every other module reads it through this one.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -17,6 +20,10 @@ from pathlib import Path
 import yaml
 
 CATEGORICAL_TYPES = frozenset({"categorical", "ordinal"})
+# Set by the workflow for its jobs (workflow/rules/common.smk): the SHA-256 of the codebook files it validated
+# at start-up. A job reading one of these exact contents skips the JSON-schema check, whose jsonschema import
+# was 0.07 s of CPU in every job (benchmarks/NOTES.md); any other content is validated as always.
+VALIDATED_ENV = "ASSISTMED_VALIDATED_CODEBOOKS"
 
 
 class CodebookError(ValueError):
@@ -282,8 +289,7 @@ def _schema() -> dict:
     return json.loads(text)
 
 
-def parse_codebook(data: dict, source: str = "<codebook>") -> Codebook:
-    """Validate a codebook mapping against the JSON schema and build the Codebook."""
+def _check_schema(data: dict, source: str) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(_schema())
@@ -293,6 +299,12 @@ def parse_codebook(data: dict, source: str = "<codebook>") -> Codebook:
             f"  - at {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors[:10]
         ]
         raise CodebookError(f"{source}: the codebook does not follow its schema:\n" + "\n".join(lines))
+
+
+def parse_codebook(data: dict, source: str = "<codebook>", *, schema_checked: bool = False) -> Codebook:
+    """Validate a codebook mapping against the JSON schema (unless already done) and build the Codebook."""
+    if not schema_checked:
+        _check_schema(data, source)
 
     def variable(spec: dict) -> Variable:
         rng = spec.get("range", {})
@@ -340,16 +352,36 @@ def parse_codebook(data: dict, source: str = "<codebook>") -> Codebook:
     )
 
 
-def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate a codebook YAML file; errors name the file and the entry."""
-    path = Path(path)
+def _read_codebook(path: Path) -> tuple[str, dict]:
+    """The SHA-256 of a codebook file's bytes and its YAML mapping."""
     try:
-        # libyaml's loader when present: the same safe subset, ten times faster than the pure-Python one.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = path.read_bytes()
     except OSError as exc:
         raise CodebookError(f"{path}: cannot read the codebook ({exc.strerror})") from exc
+    try:
+        # libyaml's loader when present: the same safe subset, ten times faster than the pure-Python one.
+        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise CodebookError(f"{path}: a codebook is a YAML mapping")
-    return parse_codebook(data, source=str(path))
+    return hashlib.sha256(raw).hexdigest(), data
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook YAML file; errors name the file and the entry."""
+    path = Path(path)
+    digest, data = _read_codebook(path)
+    checked = digest in os.environ.get(VALIDATED_ENV, "").split()
+    return parse_codebook(data, source=str(path), schema_checked=checked)
+
+
+def validate_for_jobs(paths: Iterable[str | Path]) -> str:
+    """Validate each codebook (a wrong one raises CodebookError naming it); the value of VALIDATED_ENV that
+    lets the jobs read these exact contents without the schema check."""
+    digests = set()
+    for path in map(Path, paths):
+        digest, data = _read_codebook(path)
+        parse_codebook(data, source=str(path))
+        digests.add(digest)
+    return " ".join(sorted(digests))

@@ -285,6 +285,21 @@ def check_config(config: Mapping, config_files: Iterable[str | Path], schema_pat
     _stop(schema_errors(config, load_schema(root / schema_path)))
 
 
+def validated_codebooks(config: Mapping, root: str | Path = ".") -> str:
+    """Validate every codebook the configuration names, stopping the run with one line per wrong one; the
+    value of the codebook module's VALIDATED_ENV, which lets the jobs skip the schema check."""
+    from assistmed.codebook import CodebookError, validate_for_jobs
+
+    digests, lines = [], []
+    for key, path in config.get("codebooks", {}).items():
+        try:
+            digests.append(validate_for_jobs([Path(root) / path]))
+        except CodebookError as exc:
+            lines.append(f"config codebooks.{key} : {' '.join(str(exc).split())}")
+    _stop(lines)
+    return " ".join(sorted(digests))
+
+
 def check_inputs(config: Mapping, schema_path: str | Path, root: str | Path = ".") -> None:
     """After the defaults: what the schema cannot say, then every input file the configuration names."""
     root = Path(root)

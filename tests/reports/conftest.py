@@ -26,3 +26,15 @@ def recording_server():
     thread.start()
     yield server.server_address[1], requests
     server.shutdown()
+
+
+@pytest.fixture
+def published_table():
+    """Builds a published table by hand (the disclosure step's output schema), threshold 5."""
+    import pandas as pd
+
+    def build(rows):
+        columns = ["table", "scope", "variable", "category", "status", "n", "N", "prop", "ci_low", "ci_high"]
+        return pd.DataFrame(rows, columns=columns).assign(threshold=5).astype({"n": "Int64", "N": "Int64"})
+
+    return build

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from assistmed.reports.charts import forest_plot, indicator_comparison, ranked_bars, stacked_distribution
+from tests.workflow.conftest import HANG_GUARD_S
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 NAN = math.nan
@@ -114,14 +115,24 @@ def test_distribution_labels_categories_and_masked_legend_are_text():
     assert "masqué" not in texts_of(distribution(props=[(0.4, 0.3, 0.2, 0.05, 0.05), (0.31, 0.34, 0.18, 0.11, 0.06)]))
 
 
-def test_masked_cells_share_equally_what_the_known_shares_leave():
+def test_masked_cells_are_one_hatched_segment_at_the_end_and_never_get_a_size_of_their_own():
     uri = distribution(props=[(0.5, None, 0.1, None, 0.2), (0.5, None, 0.2, 0.1, 0.1)])
-    full = sum(width_of(uri, f"segment-0-{j}") for j in range(5))
-    # bar 0: 1 − (0.5 + 0.1 + 0.2) = 0.2 over two masked cells → 0.1 each; bar 1: 1 − 0.9 = 0.1 for one cell
-    assert width_of(uri, "segment-0-1") / full == pytest.approx(0.1, abs=1e-5)
-    assert width_of(uri, "segment-0-3") / full == pytest.approx(0.1, abs=1e-5)
-    assert width_of(uri, "segment-1-1") / full == pytest.approx(0.1, abs=1e-5)
+    full = sum(width_of(uri, f"segment-1-{j}") for j in (0, 2, 3, 4)) + width_of(uri, "segment-1-masked")
+    # bar 0: the known 0.5, 0.1, 0.2 in their order, then 1 − 0.8 = 0.2 for the two masked cells together
+    for j in (1, 3):
+        assert group(uri, f"segment-0-{j}") is None
+    assert width_of(uri, "segment-0-masked") / full == pytest.approx(0.2, abs=1e-5)
+    assert width_of(uri, "segment-0-2") / full == pytest.approx(0.1, abs=1e-5)
     assert width_of(uri, "segment-0-0") / full == pytest.approx(0.5, abs=1e-5)
+
+
+def test_a_headline_printed_as_a_bound_is_a_labelled_tick_not_a_point():
+    from assistmed.reports.charts import Bound
+
+    uri = comparison(scope=[Bound(0.94, at_least=True, text=f"≥{NN}94{NN}%"), (0.30, 0.20, 0.42)])
+    assert points_in(uri, "points-scope") == 1
+    assert f"≥{NN}94{NN}%" in texts_of(uri)
+    assert "masqué" not in texts_of(uri)
 
 
 def test_distribution_refuses_shares_that_do_not_make_100_percent():
@@ -169,7 +180,7 @@ def test_another_process_renders_the_same_bytes():
         "from assistmed.reports.charts import stacked_distribution as s; "
         "print(s(['A', 'B'], ['x', 'y', 'z'], [[0.5, None, None], [0.2, 0.3, 0.5]]))"
     )
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=HANG_GUARD_S).stdout
     assert other.strip() == stacked_distribution(["A", "B"], ["x", "y", "z"], [[0.5, None, None], [0.2, 0.3, 0.5]])
 
 
@@ -180,7 +191,7 @@ def test_ranked_bars_keep_labels_as_text():
 
 def test_importing_the_module_does_not_import_matplotlib():
     code = "import sys, assistmed.reports.charts; print('matplotlib' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=HANG_GUARD_S).stdout == "False\n"
 
 
 def test_without_a_reference_only_the_scope_is_drawn_and_nothing_is_written_masked():

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from assistmed.codebook import load_codebook
+from assistmed.disclosure.cells import Published
 from assistmed.patients.compare import compare_with_rest
 from assistmed.reports import essentials
 
@@ -45,23 +46,35 @@ def test_no_difference_says_so_with_the_number_of_indicators_compared():
     ]
 
 
-def test_a_difference_on_a_masked_indicator_is_never_printed():
-    # 3 of 40 patients with a discomfort: hidden by the small-count rule, so no message may print it.
+def published(rows):
+    """A published table: (scope, variable, category, status, n, N, prop, ci_low, ci_high) rows, threshold 5."""
+    columns = ["scope", "variable", "category", "status", "n", "N", "prop", "ci_low", "ci_high"]
+    frame = pd.DataFrame(rows, columns=columns).assign(table="indicators", threshold=5)
+    return Published(frame.astype({"n": "Int64", "N": "Int64"}))
+
+
+def test_a_difference_on_a_hidden_figure_is_never_printed():
+    # 3 of 40 patients with a discomfort: published « < 5 », so no message may print it, nor its difference.
     table = indicators([["a", "any_discomfort", 3, 40], ["reg", "any_discomfort", 103, 200]])
     compared = compare_with_rest(table, units=["a"], pool="reg")
     assert compared["differs"].all()
-    messages = essentials.difference_messages(PATIENTS, compared, "a", rest_name="de la région", threshold=5)
-    assert all("masqué" not in m and "8" not in m for m in messages)
-    assert messages[0].startswith("L'indicateur comparé ne s'écarte pas du reste de la région")
+    cells = published([["a", "any_discomfort", "", "small", None, 40, 0.13, None, None],
+                       ["reg", "any_discomfort", "", "shown", 103, 200, 0.515, 0.45, 0.58]])
+    messages = essentials.difference_messages(PATIENTS, compared, "a", rest_name="de la région", published=cells)
+    assert messages == [
+        "L'indicateur comparé ne s'écarte pas du reste de la région au-delà des fluctuations d'échantillonnage "
+        "(l'intervalle de l'écart contient 0)."
+    ]
 
 
-def test_the_most_cited_box_of_a_multiple_choice_question():
-    table = indicators([["reg", "any_service", 177, 340]])
-    distributions = pd.DataFrame(
-        {"scope": "reg", "variable": ["services_time", "services_paperwork"], "category": "checked",
-         "n": [89, 80], "N": 340}
-    ).assign(prop=lambda f: f["n"] / f["N"])
-    assert essentials.most_cited_messages(PATIENTS, table, distributions, "reg") == [
+def test_the_most_cited_box_of_a_multiple_choice_question_among_those_shown():
+    cells = published([
+        ["reg", "any_service", "", "shown", 177, 340, 177 / 340, 0.47, 0.57],
+        ["reg", "services_time", "checked", "shown", 89, 340, 89 / 340, None, None],
+        ["reg", "services_paperwork", "checked", "shown", 80, 340, 80 / 340, None, None],
+        ["reg", "services_vitals", "checked", "secondary", None, 340, None, None, None],
+    ])
+    assert essentials.most_cited_messages(PATIENTS, cells, "reg") == [
         f"Au moins un service rendu : 52{NN}% des répondants ; le plus cité : gain de temps pendant la consultation "
         f"(26{NN}%)."
     ]
@@ -83,7 +96,10 @@ def test_determinants_print_the_share_with_an_assistant_at_each_level():
                                  "p_adjusted": [0.003, 0.003, 0.5]})
     shares = pd.DataFrame({"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
                            "prop": [23 / 45, 11 / 54]})
-    assert essentials.determinant_messages(GPS, determinants, shares, p_adjust_name="Holm") == [
+    cells = published([[s, "msp", level, "shown", n, 34 if s == "with_assistant" else 65, None, None, None]
+                       for s, level, n in [("with_assistant", "yes", 23), ("with_assistant", "no", 11),
+                                           ("without_assistant", "yes", 22), ("without_assistant", "no", 43)]])
+    assert essentials.determinant_messages(GPS, determinants, shares, cells, p_adjust_name="Holm") == [
         f"Exercice en maison de santé pluriprofessionnelle (MSP) : travaillent avec un assistant 51{NN}% (oui) contre "
         f"20{NN}% (non) des médecins (p ajusté (Holm) = 0,003)."
     ]
@@ -93,15 +109,20 @@ def test_at_most_five_messages_in_the_order_of_the_rules():
     assert essentials.first_messages(["a", "b"], [], ["c", "d", "e", "f"]) == ["a", "b", "c", "d", "e"]
 
 
-def test_a_masked_headline_figure_prints_no_number():
-    table = indicators([["a", "overall_favourable", 66, 70]])  # 4 unfavourable: the complement is small
-    (figure,) = essentials.headline_figures(PATIENTS, table, "a", ["overall_favourable"], threshold=5)
-    assert figure["value"] == "masqué" and "66" not in str(figure) and "94" not in str(figure)
+def test_a_bounded_headline_figure_prints_its_bound_and_no_interval():
+    # 66 of 70 favourable: the complement (4) is small, so the figure is published as the bound « ≥ 66 »
+    cells = published([["a", "overall_favourable", "", "at_least", 66, 70, 0.94, None, None],
+                       ["reg", "overall_favourable", "", "shown", 306, 356, 306 / 356, 0.82, 0.89]])
+    (figure,) = essentials.headline_figures(PATIENTS, cells, "a", ["overall_favourable"], reference=("reg", "région"))
+    assert (figure["value"], figure["nN"], figure["ci"], figure["ref"]) == (
+        f"≥{NN}94{NN}%", f"≥{NN}66 / 70", "", f"région : 86{NN}%"
+    )
+    assert figure["hidden"]
 
 
 def test_limits_state_the_return_rate_the_clustering_and_the_interview_selection():
-    table = indicators([["reg", "response_rate", 364, 1400]])
-    limits = essentials.patient_limits(table, "reg", practices=6, comparisons=54, interviews_min_negative=2)
+    cells = published([["reg", "response_rate", "", "shown", 364, 1400, 0.26, 0.24, 0.28]])
+    limits = essentials.patient_limits(cells, "reg", practices=6, comparisons=54, interviews_min_negative=2)
     text = " ".join(limits)
     assert f"Taux de retour de 26{NN}% (364 questionnaires conservés sur 1{NN}400 distribués)" in text
     assert "6 cabinets volontaires" in text

@@ -5,7 +5,10 @@ import math
 import pandas as pd
 
 from assistmed.codebook import parse_codebook
+from assistmed.disclosure.cells import Published
 from assistmed.reports import gps
+
+NN = "\u202f"
 
 YES_NO = [{"code": "Y", "key": "yes", "fr": "Oui", "en": "Yes"}, {"code": "N", "key": "no", "fr": "Non", "en": "No"}]
 CODEBOOK = parse_codebook(
@@ -44,8 +47,25 @@ DETERMINANTS = pd.DataFrame(
 )
 
 
-def test_determinants_are_grouped_by_variable_with_the_test_printed_once():
-    groups = gps.determinant_groups(CODEBOOK, DETERMINANTS)
+def published(build, hidden=()):
+    """The published table of DETERMINANTS: every cell shown but those in ``hidden`` (« < 5 »), the odds ratio
+    « s » when one of its cells is hidden."""
+    rows = []
+    for r in DETERMINANTS.itertuples(index=False):
+        for scope, n, N in (("with_assistant", r.n_with, r.N_with), ("without_assistant", r.n_without, r.N_without)):
+            small = (scope, r.variable, r.level) in hidden
+            rows.append(["determinants", scope, r.variable, r.level, "small" if small else "shown", None if small else n,
+                         N, 0.12 if small else n / N, NAN, NAN])
+        if not math.isnan(r.odds_ratio):
+            masked = any(v == r.variable for _, v, _ in hidden)
+            rows.append(["determinants", "odds_ratio", r.variable, r.level, "secondary" if masked else "shown", None,
+                         None, NAN if masked else r.odds_ratio, NAN if masked else r.or_ci_low,
+                         NAN if masked else r.or_ci_high])
+    return Published(build(rows))
+
+
+def test_determinants_are_grouped_by_variable_with_the_test_printed_once(published_table):
+    groups = gps.determinant_groups(CODEBOOK, DETERMINANTS, published(published_table))
     assert [(g["variable"], g["test"], g["n"], g["p"], g["p_adj"]) for g in groups] == [
         ("Exercice en MSP", "χ² de Pearson", "99", "0,001", "0,003"),
         ("Milieu", "Fisher exact", "99", "0,033", "0,033"),
@@ -55,12 +75,19 @@ def test_determinants_are_grouped_by_variable_with_the_test_printed_once():
         ("Oui", "23 / 34", "22 / 65", "4,09 [1,69 ; 9,89]"),
         ("Non", "11 / 34", "43 / 65", "réf."),
     ]
-    assert msp["levels"][0]["share"] == "—"  # without the shares table, no row percentage
     # a three-level variable has no odds ratio at all, hence no reference level to mark
     assert [r["or"] for r in area["levels"]] == ["—", "—", "—"]
 
 
-def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypatch):
+def test_an_odds_ratio_whose_cell_is_hidden_is_hidden_too_and_not_drawn(published_table, monkeypatch):
+    cells = published(published_table, hidden={("with_assistant", "msp", "no")})
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, cells)[0]
+    assert [(r["with"], r["or"]) for r in msp["levels"]] == [("23 / 34", "s"), (f"<{NN}5 / 34", "réf.")]
+    monkeypatch.setattr(gps.charts, "forest_plot", lambda *args: "drawn")
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS, cells) is None  # 4.09 would give the hidden 11 back
+
+
+def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypatch, published_table):
     drawn = {}
 
     def forest_plot(labels, odds_ratios, low, high):
@@ -68,19 +95,32 @@ def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypat
         return "data:image/svg+xml;base64,"
 
     monkeypatch.setattr(gps.charts, "forest_plot", forest_plot)
-    gps.determinant_chart(CODEBOOK, DETERMINANTS)
+    cells = published(published_table)
+    gps.determinant_chart(CODEBOOK, DETERMINANTS, cells)
     assert drawn == {"labels": ["Exercice en MSP : Oui (réf. : Non)"], "odds_ratios": [4.0868], "low": [1.6896],
                      "high": [9.8852]}
-    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"]) is None
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"], cells) is None
 
 
-def test_each_level_shows_the_share_of_gps_working_with_an_assistant_with_its_interval():
-    shares = pd.DataFrame(
-        {"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
-         "prop": [23 / 45, 11 / 54], "ci_low": [0.3700, 0.1171], "ci_high": [0.6504, 0.3317]}
-    )
-    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, shares)[0]
+SHARES = pd.DataFrame(
+    {"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
+     "prop": [23 / 45, 11 / 54], "ci_low": [0.3700, 0.1171], "ci_high": [0.6504, 0.3317]}
+)
+
+
+def test_each_level_shows_the_share_of_gps_working_with_an_assistant_with_its_interval(published_table):
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, published(published_table), SHARES)[0]
     assert [(r["share_nN"], r["share"], r["share_ci"]) for r in msp["levels"]] == [
-        ("23 / 45", "51\u202f%", "[37\u202f% ; 65\u202f%]"),
-        ("11 / 54", "20\u202f%", "[12\u202f% ; 33\u202f%]"),
+        ("23 / 45", f"51{NN}%", f"[37{NN}% ; 65{NN}%]"),
+        ("11 / 54", f"20{NN}%", f"[12{NN}% ; 33{NN}%]"),
+    ]
+
+
+def test_a_share_whose_count_without_an_assistant_is_hidden_is_hidden_too(published_table):
+    # 11 / 54 would give back the hidden count of GPs outside an MSP without an assistant (54 − 11 = 43)
+    cells = published(published_table, hidden={("without_assistant", "msp", "no")})
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, cells, SHARES)[0]
+    assert [(r["share_nN"], r["share"], r["share_ci"]) for r in msp["levels"]] == [
+        ("23 / 45", f"51{NN}%", f"[37{NN}% ; 65{NN}%]"),
+        ("s", "s", "—"),
     ]

@@ -1,4 +1,4 @@
-"""The national report built from hand-made contract tables, read back as text."""
+"""The report on all regions built from hand-made contract tables, read back as text."""
 
 import re
 from pathlib import Path
@@ -30,17 +30,17 @@ def association(scope, var_a, var_b, p, stratified_test="", p_stratified=float("
 
 
 @pytest.fixture
-def report_text(tmp_path):
+def report_text(tmp_path, published_table):
+    published_table(
+        [
+            ["indicators", scope, "female", "", "shown", n, N, 0.75, low, high]
+            for scope, n, N, low, high in [("nord", 30, 40, 0.60, 0.86), ("sud", 1500, 2000, 0.73, 0.77),
+                                            ("national", 1530, 2040, 0.73, 0.77)]
+        ]
+    ).to_parquet(tmp_path / "published.parquet")
     pd.DataFrame(
-        {
-            "scope": ["nord", "sud", "national"],
-            "indicator": ["female"] * 3,
-            "n": [30, 1500, 1530],
-            "N": [40, 2000, 2040],
-            "prop": [0.75, 0.75, 0.75],
-            "ci_low": [0.60, 0.73, 0.73],
-            "ci_high": [0.86, 0.77, 0.77],
-        }
+        {"scope": ["nord", "sud", "national"], "indicator": ["female"] * 3, "n": [30, 1500, 1530],
+         "N": [40, 2000, 2040]}
     ).to_parquet(tmp_path / "indicators.parquet")
     pd.DataFrame(
         [
@@ -59,15 +59,14 @@ def report_text(tmp_path):
         tmp_path / "indicators.parquet", [tmp_path / "nord.parquet", tmp_path / "sud.parquet"], regions=["nord", "sud"],
         pool="national", confidence=0.95, period=tmp_path / "period.parquet", comparisons=tmp_path / "comparisons.parquet",
     )
-    pd.DataFrame(
-        {"scope": ["sud"], "indicator": ["with_assistant"], "n": [34], "N": [99], "prop": [34 / 99], "ci_low": [0.26],
-         "ci_high": [0.44]}
+    published_table(
+        [["respondents", "all", "with_assistant", "", "shown", 34, 99, 34 / 99, 0.26, 0.44]]
     ).to_parquet(tmp_path / "gps.parquet")
     (tmp_path / "raw.csv").write_text("x", encoding="utf-8")
     render_national_report(
-        indicators=tmp_path / "indicators.parquet", associations=tmp_path / "associations.parquet",
+        published=tmp_path / "published.parquet", associations=tmp_path / "associations.parquet",
         comparisons=tmp_path / "comparisons.parquet", period=tmp_path / "period.parquet",
-        gp_indicators=[tmp_path / "gps.parquet"], raw=[tmp_path / "raw.csv", tmp_path / "gps.parquet"],
+        gp_published=[tmp_path / "gps.parquet"], raw=[tmp_path / "raw.csv", tmp_path / "gps.parquet"],
         codebook=CODEBOOK, gp_codebook=GP_CODEBOOK, pdf=tmp_path / "national.pdf", meta=META,
         settings={"confidence": 0.95}, gp_regions=["sud"], code="0.1.0+test", config_digest="c0ffee",
     )
@@ -75,7 +74,7 @@ def report_text(tmp_path):
     return re.sub(r"[ \t\r\n]+", " ", text)  # line breaks as spaces; narrow no-break spaces kept
 
 
-def test_each_region_and_the_national_scope_are_printed_side_by_side_in_french(report_text):
+def test_each_region_and_all_regions_together_are_printed_side_by_side_in_french(report_text):
     assert f"Région <Nord> 30 / 40 75{NN}% [60{NN}% ; 86{NN}%]" in report_text
     assert f"Région Sud 1{NN}500 / 2{NN}000 75{NN}% [73{NN}% ; 77{NN}%]" in report_text
     assert f"Ensemble des régions 1{NN}530 / 2{NN}040 75{NN}%" in report_text
@@ -86,7 +85,7 @@ def test_each_region_is_compared_with_the_rest_of_the_regions(report_text):
     assert f"Région <Nord> Femmes 75{NN}% 75{NN}% 0" in report_text
 
 
-def test_the_gp_strand_is_shown_region_by_region(report_text):
+def test_the_gp_strand_is_shown_region_by_region_as_published(report_text):
     assert f"Région Sud 34 / 99 34{NN}%" in report_text
     assert f"Médecins généralistes répondants travaillant avec un assistant médical : 34{NN}% en Région Sud" in report_text
 

@@ -13,33 +13,32 @@ from assistmed.patients.describe import return_period
 from assistmed.quality import quality_summary
 from assistmed.reports.patients import render_practice_report
 
+OPINION = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
+
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
 NN = "\u202f"
 
 
 @pytest.fixture
-def inputs(tmp_path):
-    pd.DataFrame(
-        {
-            "scope": ["cab", "cab", "reg", "reg"],
-            "indicator": ["female", "any_discomfort", "female", "any_discomfort"],
-            "n": [45, 3, 266, 60],
-            "N": [60, 58, 364, 333],
-            "prop": [0.75, 3 / 58, 266 / 364, 60 / 333],
-            "ci_low": [0.63, 0.02, 0.68, 0.14],
-            "ci_high": [0.84, 0.14, 0.77, 0.22],
-        }
-    ).to_parquet(tmp_path / "indicators.parquet")
-    pd.DataFrame(
-        {
-            "scope": ["cab"] * 3 + ["reg"] * 3,
-            "variable": ["contacts"] * 6,
-            "category": ["one", "two_three", "four_plus"] * 2,
-            "n": [3, 30, 27, 70, 150, 144],
-            "N": [60] * 3 + [364] * 3,
-            "prop": [0.05, 0.5, 0.45, 70 / 364, 150 / 364, 144 / 364],
-        }
-    ).to_parquet(tmp_path / "distributions.parquet")
+def inputs(tmp_path, published_table):
+    nan = float("nan")
+    published_table(
+        [
+            ["indicators", "cab", "female", "", "shown", 45, 60, 0.75, 0.63, 0.84],
+            ["indicators", "cab", "any_discomfort", "", "small", None, 58, 0.07, nan, nan],  # 3 of 58
+            ["indicators", "reg", "female", "", "shown", 266, 364, 266 / 364, 0.68, 0.77],
+            ["indicators", "reg", "any_discomfort", "", "shown", 60, 333, 60 / 333, 0.14, 0.22],
+            # contacts: « one » (3) is small, « two or three » (30) hidden with it, or 3 = 60 − 30 − 27
+            ["distributions", "cab", "contacts", "one", "small", None, 60, 0.07, nan, nan],
+            ["distributions", "cab", "contacts", "two_three", "secondary", None, 60, nan, nan, nan],
+            ["distributions", "cab", "contacts", "four_plus", "shown", 27, 60, 0.45, nan, nan],
+            ["distributions", "reg", "contacts", "one", "shown", 70, 364, 70 / 364, nan, nan],
+            ["distributions", "reg", "contacts", "two_three", "shown", 150, 364, 150 / 364, nan, nan],
+            ["distributions", "reg", "contacts", "four_plus", "shown", 144, 364, 144 / 364, nan, nan],
+        ]
+        + [["distributions", scope, "overall_opinion", key, "shown", n, 40, n / 40, nan, nan]
+           for scope in ("cab", "reg") for key, n in zip(OPINION, (20, 10, 6, 4 + 0))]
+    ).to_parquet(tmp_path / "published.parquet")
     pd.DataFrame(
         {"scope": ["cab"], "var_a": ["contacts"], "var_b": ["evolution_wait"], "test": ["fisher"],
          "statistic": [9.1], "dof": [4], "p_value": [0.0123], "p_adjusted": [0.0369], "cramers_v": [0.27], "n": [58]}
@@ -51,9 +50,12 @@ def inputs(tmp_path):
     )
     comment_table(clean, region="reg").to_parquet(tmp_path / "comments.parquet")
     return_period(clean, scopes=["cab"], pool="reg").to_parquet(tmp_path / "period.parquet")
-    compare_with_rest(pd.read_parquet(tmp_path / "indicators.parquet"), units=["cab"], pool="reg").to_parquet(
-        tmp_path / "comparisons.parquet"
+    exact = pd.DataFrame(
+        [["cab", "female", 45, 60], ["cab", "any_discomfort", 3, 58], ["reg", "female", 266, 364],
+         ["reg", "any_discomfort", 60, 333]],
+        columns=["scope", "indicator", "n", "N"],
     )
+    compare_with_rest(exact, units=["cab"], pool="reg").to_parquet(tmp_path / "comparisons.parquet")
     rejects = pd.DataFrame({"source_row": [9], "reason": ["ligne sans aucune réponse"]})
     summary = quality_summary(3, 2, rejects, pd.DataFrame({"variable": []}), ["sex"])
     summary.assign(region="reg", practice="cab").to_parquet(tmp_path / "quality.parquet")
@@ -63,7 +65,7 @@ def inputs(tmp_path):
 
 def render(tmp_path, name, **extra):
     render_practice_report(
-        indicators=tmp_path / "indicators.parquet", distributions=tmp_path / "distributions.parquet",
+        published=tmp_path / "published.parquet",
         associations=tmp_path / "associations.parquet", comparisons=tmp_path / "comparisons.parquet",
         comments=tmp_path / "comments.parquet", period=tmp_path / "period.parquet",
         quality=tmp_path / "quality.parquet", raw=tmp_path / "raw.csv", codebook=CODEBOOK,
@@ -71,7 +73,7 @@ def render(tmp_path, name, **extra):
         meta={"study_title": "Étude", "author": "URML", "synthetic": True, "region": "reg", "region_label": "Région",
               "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice": "cab",
               "practice_labels": {"cab": "Cabinet A"}},
-        settings={"confidence": 0.95}, threshold=5, code="0.1.0+test", config_digest="c0ffee", **extra,
+        settings={"confidence": 0.95}, code="0.1.0+test", config_digest="c0ffee", **extra,
     )
     reader = PdfReader(tmp_path / name)
     return reader, "\n".join(page.extract_text() for page in reader.pages)
@@ -86,12 +88,15 @@ def test_practice_report_prints_the_parquet_figures_in_french_format(inputs):
     assert "page 1 / " in text
 
 
-def test_small_counts_and_their_secondary_partner_are_hidden(inputs):
+def test_small_counts_print_a_true_mark_and_their_complementary_partner_its_own(inputs):
     _, text = render(inputs, "r.pdf")
     assert "3 / 58" not in text  # 3 respondents with a discomfort
-    assert "< 5" in text
-    # contacts: « one » (3) is hidden, and so is the next smallest count (27), or 3 = 60 − 30 − 27.
-    assert f"45{NN}%" not in text
+    assert f"<{NN}5 / 58 ≤{NN}7{NN}%" in text  # a true bound on the percentage, never « < 5 » in the % column
+    assert f"Un seul (aujourd'hui) <{NN}5 ≤{NN}7{NN}% 19{NN}%" in text
+    assert f"2 à 3 s s 41{NN}%" in text  # hidden to protect « one »: its own mark, not « < 5 »
+    # the hidden discomfort figure is never compared with the rest of the region in « L'essentiel »
+    assert "Au moins un motif de gêne : plus" not in text and "Au moins un motif de gêne : moins" not in text
+    assert "« s » : case masquée pour qu'une autre ne puisse pas être recalculée" in " ".join(text.split())
 
 
 def test_comments_are_tidied_counted_once_and_the_pdf_is_reproducible(inputs):
@@ -115,3 +120,12 @@ def test_the_quality_section_counts_come_from_the_quality_summary_and_state_the_
     _, text = render(inputs, "twice.pdf", agreement=inputs / "agreement.parquet")
     flat = re.sub(r"[ \t\r\n]+", " ", text)
     assert f"concordent pour 99,1{NN}% des cellules comparées (1{NN}262 sur 1{NN}274)" in flat
+
+
+def test_page_one_has_the_key_messages_and_the_headline_figures_with_the_region_beside(inputs):
+    reader, _ = render(inputs, "r.pdf")
+    first = re.sub(r"[ \t\r\n]+", " ", reader.pages[0].extract_text())
+    assert "L'essentiel" in first and "Limites" in first
+    # the one headline of this practice is hidden: its bound is printed, with the region beside, and no interval
+    assert f"≤{NN}7{NN}% Au moins un motif de gêne <{NN}5 / 58 ; région : 18{NN}%" in first
+    assert "effectif de 0 à 4" in first  # the marks are explained on the page

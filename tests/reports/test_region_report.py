@@ -8,13 +8,15 @@ import pytest
 from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
-from assistmed.quality import quality_summary
+from assistmed.disclosure.cells import Published
 from assistmed.patients.comments import comment_table
 from assistmed.patients.compare import compare_with_rest
 from assistmed.patients.describe import return_period
 from assistmed.qual.flow import interview_flow
+from assistmed.quality import quality_summary
 from assistmed.reports import common
 from assistmed.reports import patients as reports
+from assistmed.reports.charts import Bound
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEBOOK = ROOT / "resources/codebooks/patients.yaml"
@@ -27,25 +29,35 @@ HOSTILE_EXCERPT = "<img src=file:///etc/passwd>"
 OPINION = {"p1": [30, 20, 6, 5], "p2": [20, 10, 3, 0], "p3": [25, 25, 5, 5], "reg": [75, 55, 14, 10]}
 
 
-def _write_tables(folder: Path, *, stratified: bool) -> None:
+KEYS = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
+# p2: 3 « rather unfavourable » and 0 « very unfavourable » are small; « rather favourable » is hidden with them
+STATUS = {("p2", "rather_favourable"): "secondary", ("p2", "rather_unfavourable"): "small", ("p2", "very_unfavourable"): "small"}
+NAN = float("nan")
+
+
+def _write_tables(folder: Path, build, *, stratified: bool) -> None:
     rows = []
     for scope, (n, N) in {"p1": (61, 200), "p2": (33, 150), "p3": (60, 180), "reg": (154, 530)}.items():
-        rows.append([scope, "response_rate", n, N, n / N, 0.1, 0.4])
-    # p2: 3 of 33 respondents with a discomfort: hidden in the practice columns
+        rows.append(["indicators", scope, "response_rate", "", "shown", n, N, n / N, 0.1, 0.4])
+    # p2: 3 of 33 respondents with a discomfort: « < 5 », « ≤ 13 % » (4 / 33 = 12.1 %, rounded up)
     for scope, (n, N) in {"p1": (20, 61), "p2": (3, 33), "p3": (15, 60), "reg": (38, 154)}.items():
-        rows.append([scope, "any_discomfort", n, N, n / N, 0.1, 0.4])
-    indicators = pd.DataFrame(rows, columns=["scope", "indicator", "n", "N", "prop", "ci_low", "ci_high"])
-    indicators.to_parquet(folder / "indicators.parquet")
-    compare_with_rest(indicators, units=list(LABELS), pool="reg").to_parquet(folder / "comparisons.parquet")
-    keys = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
-    pd.DataFrame(
-        [
-            [scope, "overall_opinion", key, n, sum(counts), n / sum(counts)]
-            for scope, counts in OPINION.items()
-            for key, n in zip(keys, counts)
-        ],
-        columns=["scope", "variable", "category", "n", "N", "prop"],
-    ).to_parquet(folder / "distributions.parquet")
+        small = scope == "p2"
+        rows.append(["indicators", scope, "any_discomfort", "", "small" if small else "shown", None if small else n, N,
+                     0.13 if small else n / N, NAN if small else 0.1, NAN if small else 0.4])
+    for scope, counts in OPINION.items():
+        for key, n in zip(KEYS, counts):
+            status = STATUS.get((scope, key), "shown")
+            prop = {"shown": n / sum(counts), "small": 0.13, "secondary": NAN}[status]
+            rows.append(["distributions", scope, "overall_opinion", key, status, n if status == "shown" else None,
+                         sum(counts), prop, NAN, NAN])
+    build(rows).to_parquet(folder / "published.parquet")
+    # the exact indicators the comparisons are drawn from (p2's discomfort is hidden: never compared in print)
+    exact = pd.DataFrame(
+        [[s, "response_rate", n, N] for s, (n, N) in {"p1": (61, 200), "p2": (33, 150), "p3": (60, 180), "reg": (154, 530)}.items()]
+        + [[s, "any_discomfort", n, N] for s, (n, N) in {"p1": (20, 61), "p2": (3, 33), "p3": (15, 60), "reg": (38, 154)}.items()],
+        columns=["scope", "indicator", "n", "N"],
+    )
+    compare_with_rest(exact, units=list(LABELS), pool="reg").to_parquet(folder / "comparisons.parquet")
     tests = pd.DataFrame(
         {"scope": ["reg"], "var_a": ["contacts"], "var_b": ["evolution_wait"], "test": ["chi2"], "statistic": [9.1],
          "dof": [4], "p_value": [0.0123], "p_adjusted": [0.0369], "cramers_v": [0.27], "n": [154]}
@@ -70,18 +82,20 @@ def _write_clean(folder: Path, comment: str | None = None) -> None:
 
 
 @pytest.fixture
-def inputs(tmp_path):
-    _write_tables(tmp_path, stratified=False)
+def inputs(tmp_path, published_table):
+    _write_tables(tmp_path, published_table, stratified=False)
     _write_clean(tmp_path)
+    interview_flow(pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}),
+                   pd.DataFrame({"n_total": [9]}), reached=11).to_parquet(tmp_path / "flow.parquet")
     for practice in LABELS:
         no_rejects = pd.DataFrame({"source_row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="object")})
         summary = quality_summary(2, 2, no_rejects, pd.DataFrame({"variable": []}), ["sex"])
         summary.assign(region="reg", practice=practice).to_parquet(tmp_path / f"quality-{practice}.parquet")
         (tmp_path / f"{practice}.csv").write_text(practice, encoding="utf-8")
-    interview_flow(pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}),
-                   pd.DataFrame({"n_total": [9]}), reached=11).to_parquet(tmp_path / "flow.parquet")
     # 7, 2 and 6 interviewees: 2 is hidden, and 6 with it (else 2 = 15 − 7 − 6)
-    pd.DataFrame({"practice": list(LABELS), "n_selected": [7, 2, 6]}).to_parquet(tmp_path / "selection.parquet")
+    selection = [["selection", p, "interview_selection", "", s, n, None, NAN, NAN, NAN]
+                 for p, s, n in [("p1", "shown", 7), ("p2", "small", None), ("p3", "secondary", None), ("reg", "shown", 15)]]
+    published_table(selection).to_parquet(tmp_path / "selection.parquet")
     pd.DataFrame(
         {
             "theme": ["information_identification", "access_appointments"],
@@ -106,7 +120,7 @@ def render(folder: Path, name: str, *, settings=None, interviews=True, comment=N
         else {}
     )
     reports.render_region_patients_report(
-        indicators=folder / "indicators.parquet", distributions=folder / "distributions.parquet",
+        published=folder / "published.parquet",
         associations=folder / "associations.parquet", comparisons=folder / "comparisons.parquet",
         comments=folder / "comments.parquet", period=folder / "period.parquet",
         quality=[folder / f"quality-{p}.parquet" for p in LABELS],
@@ -117,7 +131,7 @@ def render(folder: Path, name: str, *, settings=None, interviews=True, comment=N
               "practice_labels": LABELS},
         settings=settings or {"confidence": 0.95, "p_adjust": "holm", "min_expected": 5,
                               "fisher_mc_tables": 200000, "seed": 4242},
-        threshold=5, code="0.1.0+test", config_digest="c0ffee", **extra,
+        code="0.1.0+test", config_digest="c0ffee", **extra,
     )
     return " ".join(page.extract_text() for page in PdfReader(folder / name).pages)
 
@@ -132,7 +146,8 @@ def test_interview_section_shows_the_rule_the_counts_and_each_theme_with_its_ori
     codebook = load_codebook(CODEBOOK)
     assert "ont donné la réponse négative suivante : Avis global sur la présence de l'assistante :" in text
     assert "« Plutôt défavorable » ou « Très défavorable »" in text
-    assert "Cabinet Un 7 Cabinet Deux < 5 Cabinet Trois < 5 Total 15" in text
+    assert f"Cabinet Un 7 Cabinet Deux <{NN}5 Cabinet Trois s Total 15" in text
+    # the flow: the number selected is the selection's published total
     assert ("sélectionnés (règle ci-dessous) 15 joints par téléphone 11 interrogés 9 entretiens codés dans la grille 9"
             in text)
     assert "choisis pour leurs réponses négatives" in text
@@ -153,19 +168,22 @@ def test_without_interview_inputs_the_section_says_none_was_coded(inputs):
 def test_themes_without_the_interview_codebook_are_refused_rather_than_labelled_by_hand(inputs):
     with pytest.raises(ValueError, match="interviews_codebook"):
         reports.qualitative_context(
-            load_codebook(CODEBOOK), LABELS, 5, themes=inputs / "themes.parquet", selection=None, flow=None,
-            interviews=None, interviews_codebook=None,
+            load_codebook(CODEBOOK), LABELS, region="reg", themes=inputs / "themes.parquet", selection=None,
+            flow=None, interviews=None, interviews_codebook=None,
         )
 
 
-def test_selection_counts_below_the_threshold_and_their_partner_are_hidden():
+def test_selection_counts_below_the_threshold_zeros_included_and_their_partner_are_hidden():
+    from assistmed.disclosure.patients import disclose_selection_table
+    from assistmed.disclosure.policy import Policy
+
     selection = pd.DataFrame({"practice": ["a", "b", "c", "d"], "n_selected": [0, 3, 9, 12]})
-    rows, total = reports.selection_rows(selection, {"a": "A"}, 5)
-    # 3 is hidden; so is 9, the smallest visible count, else 3 = 24 − 0 − 9 − 12. Zero identifies nobody.
-    assert [r["n"] for r in rows] == ["0", "< 5", "< 5", "12"]
-    assert [r["label"] for r in rows] == ["A", "b", "c", "d"]
+    table, audit = disclose_selection_table(selection, region="r", practices=list("abcd"), policy=Policy(5))
+    rows, total = reports.selection_rows(Published(table), {"a": "A", "b": "B", "c": "C", "d": "D"}, "r")
+    # 0 and 3 print « < 5 »; 9 is hidden with them (« s »), else 0 + 3 = 24 − 9 − 12 would pin both.
+    assert [r["n"] for r in rows] == [f"<{NN}5", f"<{NN}5", "s", "12"]
     assert total == "24"
-    assert reports.selection_rows(pd.DataFrame({"practice": ["a"], "n_selected": [3]}), {}, 5)[1] == "< 5"
+    assert audit["protected"].all()
 
 
 def test_methods_appendix_follows_the_configured_settings(inputs):
@@ -176,15 +194,15 @@ def test_methods_appendix_follows_the_configured_settings(inputs):
     assert f"200{NN}000 tables simulées (graine 4242" in text
     assert "au moins égaux à 10" in text
     assert f"intervalles de confiance à 90{NN}%" in text
-    assert "tout effectif inférieur à 5" in text
+    assert "un effectif de 0 à 4 n'est pas affiché" in text
     # an indicator's definition comes from the codebook: any_discomfort is the « discomfort » group
     assert "Au moins un motif de gêne au moins une case cochée parmi : Gêne : confidentialité" in text
     assert "Sélection des entretiens : Ont été retenues pour un entretien" in text
 
 
-def test_stratified_p_value_column_appears_only_when_the_table_has_it(inputs):
+def test_stratified_p_value_column_appears_only_when_the_table_has_it(inputs, published_table):
     assert "p stratifié (cabinet)" not in render(inputs, "a.pdf")
-    _write_tables(inputs, stratified=True)
+    _write_tables(inputs, published_table, stratified=True)
     text = flat(render(inputs, "b.pdf"))
     assert "p stratifié (cabinet)" in text
     assert "0,012 0,037 0,046 0,27" in text  # p, p adjusted, p stratified, Cramér's V
@@ -205,16 +223,16 @@ def test_charts_do_not_draw_suppressed_practice_values(inputs, monkeypatch):
     monkeypatch.setattr(reports.charts, "stacked_distribution", stacked_distribution)
     monkeypatch.setattr(common.charts, "indicator_comparison", indicator_comparison)
     codebook = load_codebook(CODEBOOK)
-    distributions = pd.read_parquet(inputs / "distributions.parquet")
-    figure = reports.opinion_figure(codebook, distributions, [("p2", "Deux", 5), ("reg", "Région", None)], "Source")
-    # p2: 3 « rather unfavourable » is hidden, and 10 (the smallest visible positive count) with it
-    assert drawn["o"][0] == [pytest.approx(20 / 33), None, None, 0.0]
+    published = Published.read(inputs / "published.parquet")
+    figure = reports.opinion_figure(codebook, published, [("p2", "Deux"), ("reg", "Région")], "Source")
+    # p2: 3 and 0 are small, 10 hidden with them: none of the three is given a size
+    assert drawn["o"][0] == [pytest.approx(20 / 33), None, None, None]
     assert drawn["o"][1] == [pytest.approx(75 / 154), pytest.approx(55 / 154), pytest.approx(14 / 154), pytest.approx(10 / 154)]
-    assert [row["cells"][0] for row in figure["rows"]] == [f"61{NN}%", "< 5", "< 5", f"0{NN}%"]
-    indicators = pd.read_parquet(inputs / "indicators.parquet")
-    common.indicator_chart(codebook, indicators, ("p2", "Deux", 5), ("reg", "Région"))
+    assert [row["cells"][0] for row in figure["rows"]] == [f"61{NN}%", "s", f"≤{NN}13{NN}%", f"≤{NN}13{NN}%"]
+    common.indicator_chart(codebook, published, ("p2", "Deux"), ("reg", "Région"))
     scope, reference = drawn["i"]
-    assert scope == [(33 / 150, 0.1, 0.4), None]  # response rate shown; 3 / 33 with a discomfort is not
+    # response rate shown; 3 / 33 with a discomfort is a labelled bound, never a point
+    assert scope == [(33 / 150, 0.1, 0.4), Bound(0.13, at_least=False, text=f"≤{NN}13{NN}%")]
     assert reference == [(154 / 530, 0.1, 0.4), (38 / 154, 0.1, 0.4)]
 
 
@@ -258,7 +276,7 @@ def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs
     sections = [title for depth, title in outline if depth == 2]
     assert top == ["Étude"]  # the cover's title holds the report's chapters (h2), which hold their sections (h3)
     assert chapters[:3] == ["L'essentiel", "Limites", "Indicateurs principaux"]
-    assert {"L'essentiel", "Limites", "Entretiens qualitatifs", "Méthodes", "Provenance"} <= set(chapters)
+    assert {"Entretiens qualitatifs", "Méthodes", "Provenance"} <= set(chapters)
     assert {"Du questionnaire à l'entretien", "Thèmes des entretiens", "Questions et codes"} <= set(sections)
     assert f"page 1 / {len(pages)}" in pages[0]
     for number, text in enumerate(pages[1:], start=2):
@@ -271,4 +289,12 @@ def test_pdf_has_bookmarks_page_numbers_running_header_title_and_language(inputs
 def test_figures_print_in_french_format(inputs):
     text = flat(render(inputs, "r.pdf"))
     assert f"154 / 530 29{NN}% [10{NN}% ; 40{NN}%]" in text  # the region's return rate, 29.06 %
-    assert f"Cabinet Deux 22{NN}% — — — — < 5" in text  # the annex: one row per practice, masked cells hidden
+    # the annex: one row per practice, a hidden figure printed as its bound
+    assert f"Cabinet Deux 22{NN}% — — — — ≤{NN}13{NN}%" in text
+
+
+def test_only_practices_whose_figures_are_shown_are_compared_with_the_rest_of_the_region(inputs):
+    text = flat(render(inputs, "r.pdf"))
+    # p2's discomfort (3 / 33) is hidden: it is left out of the comparisons, never printed as a difference
+    assert "Cabinet Deux Au moins un motif de gêne" not in text
+    assert "comparaisons dont les chiffres sont publiés sans masque" in text

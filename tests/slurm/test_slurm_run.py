@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from tests.slurm.cluster import LocalSlurmCluster
-from tests.workflow.conftest import copy_project
+from tests.workflow.conftest import HANG_GUARD_S, copy_project
 
 pytestmark = pytest.mark.slurm
 
@@ -30,7 +29,7 @@ def run(workdir: Path, args: tuple[str, ...], env: dict[str, str]) -> str:
         env={**env, "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
     )
     output = result.stdout + result.stderr
     if result.returncode != 0:
@@ -51,15 +50,13 @@ def slurm_job_states(cluster: LocalSlurmCluster) -> dict[str, str]:
         capture_output=True,
         text=True,
         check=True,
-        timeout=30,
+        timeout=HANG_GUARD_S,
     )
     return dict(line.split() for line in out.stdout.splitlines())
 
 
-def test_cluster_run_writes_the_same_parquet_tables_as_a_local_run(slurm_cluster, tmp_path):
-    local = copy_project(tmp_path / "local")
-    run(local, ("--cores", "2"), dict(os.environ))
-
+def test_cluster_run_writes_the_same_parquet_tables_as_a_local_run(slurm_cluster, example_run, tmp_path):
+    local = example_run  # the session's local run of the same configuration
     on_cluster = copy_project(tmp_path / "cluster")
     log = run(on_cluster, CLUSTER_ARGS, slurm_cluster.env())
 

@@ -36,9 +36,10 @@ def job(rule, **wildcards):
 
 def pooled_jobs(practices):
     """What any change to the region's patient data reruns besides the changed practice's own chain: the
-    pooled analysis and the region's descriptive tables, the interview selection and its flow, every practice
-    report (they print the region's figures), the regional report, the CSV copies of the pooled tables and the
-    Data Package of the clean tables."""
+    pooled analysis and the region's descriptive tables, the interview selection and its flow, the small-count
+    decisions of the region's figures and of the selection, every practice report (they print the region's
+    figures), the regional report, the CSV copies of the pooled tables and the Data Package of the clean
+    tables."""
     return [
         job("pool_region", region=REGION),
         job("describe_region", region=REGION),
@@ -46,9 +47,12 @@ def pooled_jobs(practices):
         job("count_interview_candidates", region=REGION),
         job("interview_flow", region=REGION),
         job("select_interviews", region=REGION),
+        job("disclose_region", region=REGION),
+        job("disclose_selection", region=REGION),
         *(job("report_practice", region=REGION, practice=p) for p in practices),
         job("report_region_patients", region=REGION),
-        job("export_table", region=REGION, strand="patients", table="indicators"),
+        job("export_published", region=REGION, strand="patients", figures="indicators"),
+        job("export_published", region=REGION, strand="patients", figures="distributions"),
         job("export_table", region=REGION, strand="patients", table="associations"),
         job("export_table", region=REGION, strand="patients", table="comments"),
         job("all"),

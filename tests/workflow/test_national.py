@@ -12,14 +12,15 @@ import yaml
 from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
+from assistmed.disclosure.cells import Published
 from assistmed.reports.common import input_digests
-from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
+from assistmed.reports.fmt import fmt_int
 from tests.workflow.conftest import TWO_REGIONS, TWO_REGIONS_OUTPUT, copy_project, planned_jobs, snakemake
 from tests.workflow.printed_numbers import codebook_numbers, dates_of, text_numbers, trace
 
 pytestmark = pytest.mark.workflow
 
-NATIONAL_RULES = {"pool_national", "describe_national", "report_national"}
+NATIONAL_RULES = {"pool_national", "describe_national", "disclose_national", "report_national"}
 
 
 def test_one_region_plans_no_national_job(tmp_path):
@@ -67,25 +68,39 @@ def test_national_associations_compare_regions_and_carry_the_stratified_test(two
     assert set(pooled["stratified_test"]) <= {"cmh", "gcmh"} and pooled["p_stratified"].between(0, 1).all()
 
 
-def test_the_national_report_shows_the_regions_side_by_side(two_regions_run):
+def test_the_national_report_shows_the_regions_side_by_side_as_published(two_regions_run):
     indicators = pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / "national/patients/indicators.parquet")
+    cells = Published.read(two_regions_run / TWO_REGIONS_OUTPUT / "national/disclosure/patients.parquet")
     reader = PdfReader(two_regions_run / TWO_REGIONS_OUTPUT / "national/reports/national.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
     for label in ("Ensemble des régions", "Pays de la Loire", "Bretagne", "Tests de comparaison entre régions",
                   "Cochran–Mantel–Haenszel", "Volet médecins généralistes", "plan de sondage et pondération"):
         assert label in text
     for row in indicators.itertuples(index=False):
-        line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
-        assert line in text, (row.scope, row.indicator)
+        cell = cells.cell(row.scope, row.indicator)
+        assert f"{cell.n_over_N} {cell.percent} {cell.ci}" in text, (row.scope, row.indicator)
+        if cell.shown:
+            assert cell.n_over_N == f"{fmt_int(row.n)} / {fmt_int(row.N)}"
+
+
+def test_the_national_audit_proves_every_hidden_figure_of_both_regions_protected(two_regions_run):
+    audit = pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / "national/disclosure/patients-audit.parquet")
+    assert audit["protected"].all()
+    regional = pd.concat(
+        [pd.read_parquet(two_regions_run / TWO_REGIONS_OUTPUT / f"{r}/disclosure/patients-audit.parquet") for r in ("pays-de-la-loire", "bretagne")]
+    )
+    # every region's hidden figures are audited again with the national ones added
+    keys = ["scope", "variable", "category"]
+    assert set(map(tuple, regional[keys].to_numpy())) <= set(map(tuple, audit[keys].to_numpy()))
 
 
 def test_every_number_of_the_national_report_comes_from_a_table_the_configuration_or_the_fixed_text(two_regions_run):
     settings = yaml.safe_load((two_regions_run / "config/examples/two-regions.yaml").read_text(encoding="utf-8"))
     results = two_regions_run / TWO_REGIONS_OUTPUT
-    tables = [pd.read_parquet(results / f"national/patients/{name}.parquet")
-              for name in ("indicators", "associations", "comparisons", "period")]
-    tables.append(pd.read_parquet(results / "pays-de-la-loire/gps/indicators.parquet"))
-    period = tables[3]
+    tables = [pd.read_parquet(results / "national/disclosure/patients.parquet")]
+    tables += [pd.read_parquet(results / f"national/patients/{name}.parquet") for name in ("associations", "comparisons")]
+    period = pd.read_parquet(results / "national/patients/period.parquet")
+    tables += [period, pd.read_parquet(results / "pays-de-la-loire/disclosure/gps.parquet")]
     regions = settings["regions"].values()
     dates = dates_of(period["first_return"], period["last_return"],
                      *(r["patients"]["period"][key] for r in regions for key in ("start", "end")))

@@ -3,11 +3,14 @@
 # configuration's `output_dir`, so that every configuration has a folder of its own.
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
 import assistmed
+from assistmed.codebook import VALIDATED_ENV
 from assistmed.manifest import Produced, write_manifest
+from assistmed.startup import validated_codebooks
 
 REGIONS = list(config["regions"])
 # With several regions, the national scope pools them all and compares them (<results>/national/).
@@ -47,20 +50,34 @@ def _package_fingerprint():
 
 CODE = _package_fingerprint()
 
+# Every codebook is validated once, here: a wrong one stops the run before any job starts, and the jobs, which
+# inherit this environment, read these exact contents without the JSON-schema check (see assistmed.codebook).
+os.environ[VALIDATED_ENV] = validated_codebooks(config)
+
 
 # Result tables copied to CSV for `snakemake --report`: config section of a region → (results folder, tables).
 REPORT_TABLES = {
-    "patients": ("patients", ["indicators", "associations", "comments"]),
-    "gps": ("gps", ["determinants", "barriers"]),
+    "patients": ("patients", ["associations", "comments"]),
     "interviews": ("qual", ["themes"]),
+}
+# Counts copied to CSV from the published table (small counts protected): section → (strand, figures).
+PUBLISHED_TABLES = {
+    "patients": ("patients", ["indicators", "distributions"]),
+    "gps": ("gps", ["determinants", "barriers"]),
 }
 
 
 wildcard_constraints:
     region="|".join(re.escape(r) for r in REGIONS),
     practice="|".join(re.escape(p) for p in _all_practices()),
-    strand="|".join(folder for folder, _ in REPORT_TABLES.values()),
+    strand="|".join(
+        dict.fromkeys(
+            folder
+            for folder, _ in (*REPORT_TABLES.values(), *PUBLISHED_TABLES.values())
+        )
+    ),
     table="|".join(t for _, tables in REPORT_TABLES.values() for t in tables),
+    figures="|".join(f for _, names in PUBLISHED_TABLES.values() for f in names),
 
 
 def analysed_file(spec):
@@ -203,7 +220,10 @@ def report_tables(region):
     """CSV copies of a region's main result tables, shown in `snakemake --report`."""
     return [
         f"<results>/{region}/tables/{folder}-{table}.csv"
-        for section, (folder, tables) in REPORT_TABLES.items()
+        for section, (folder, tables) in (
+            *REPORT_TABLES.items(),
+            *PUBLISHED_TABLES.items(),
+        )
         if region_has(region, section)
         for table in tables
     ]
@@ -285,8 +305,7 @@ def region_report_inputs(wildcards):
     """Inputs of the pooled patient report: the region's tables and every practice's files."""
     region = wildcards.region
     inputs = {
-        "indicators": f"<results>/{region}/patients/indicators.parquet",
-        "distributions": f"<results>/{region}/patients/distributions.parquet",
+        "published": f"<results>/{region}/disclosure/patients.parquet",
         "associations": f"<results>/{region}/patients/associations.parquet",
         "comparisons": f"<results>/{region}/patients/comparisons.parquet",
         "comments": f"<results>/{region}/patients/comments.parquet",
@@ -303,7 +322,7 @@ def region_report_inputs(wildcards):
         ],
     }
     if selects_interviews():
-        inputs["selection"] = f"<results>/{region}/qual/selection.parquet"
+        inputs["selection"] = f"<results>/{region}/disclosure/selection.parquet"
         inputs["flow"] = f"<results>/{region}/qual/flow.parquet"
     if region_has(region, "interviews"):
         inputs["themes"] = f"<results>/{region}/qual/themes.parquet"
@@ -343,6 +362,12 @@ def config_digest(*sections, region=None, practice=None, strand=None):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def gps_threshold():
+    """Small-count threshold of the GP survey's outputs (its cells are GPs): the patients' unless set."""
+    reports = config["reports"]
+    return reports.get("gps_small_count_threshold", reports["small_count_threshold"])
+
+
 def national_outputs():
     return [
         "<results>/national/patients/indicators.parquet",
@@ -366,15 +391,16 @@ def national_inputs(wildcards):
 
 
 def national_report_inputs(wildcards):
-    """The national tables, each region's GP indicators when it has a GP survey, and every raw input."""
+    """The national tables (figures as published), each region's published GP table when it has a GP
+    survey, and every raw input."""
     gp_regions = [r for r in REGIONS if region_has(r, "gps")]
     return {
-        "indicators": "<results>/national/patients/indicators.parquet",
+        "published": "<results>/national/disclosure/patients.parquet",
         "associations": "<results>/national/patients/associations.parquet",
         "comparisons": "<results>/national/patients/comparisons.parquet",
         "period": "<results>/national/patients/period.parquet",
-        "gp_indicators": expand(
-            "<results>/{region}/gps/indicators.parquet", region=gp_regions
+        "gp_published": expand(
+            "<results>/{region}/disclosure/gps.parquet", region=gp_regions
         ),
         "raw": [
             spec["path"]

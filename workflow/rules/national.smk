@@ -21,6 +21,34 @@ rule pool_national:
         "../scripts/pool_national.py"
 
 
+rule disclose_national:
+    input:
+        distributions=expand(
+            "<results>/{region}/patients/distributions.parquet", region=REGIONS
+        ),
+        indicators=expand(
+            "<results>/{region}/patients/indicators.parquet", region=REGIONS
+        ),
+        published_regions=expand(
+            "<results>/{region}/disclosure/patients.parquet", region=REGIONS
+        ),
+        national="<results>/national/patients/indicators.parquet",
+        codebook=config["codebooks"]["patients"],
+    output:
+        published="<results>/national/disclosure/patients.parquet",
+        audit="<results>/national/disclosure/patients-audit.parquet",
+    log:
+        "<logs>/national/disclosure/patients.log",
+    conda:
+        "../envs/assistmed.yaml"
+    params:
+        regions={region: practices(region) for region in REGIONS},
+        threshold=config["reports"]["small_count_threshold"],
+        code=CODE,
+    script:
+        "../scripts/disclose_national.py"
+
+
 rule report_national:
     input:
         unpack(national_report_inputs),

@@ -3,8 +3,7 @@
 
 rule report_practice:
     input:
-        indicators="<results>/{region}/patients/indicators.parquet",
-        distributions="<results>/{region}/patients/distributions.parquet",
+        published="<results>/{region}/disclosure/patients.parquet",
         associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
         comparisons="<results>/{region}/patients/comparisons.parquet",
         comments="<results>/{region}/patients/comments.parquet",
@@ -28,7 +27,6 @@ rule report_practice:
     params:
         meta=lambda wc: report_meta(wc.region, wc.practice),
         settings=config["analysis"],
-        threshold=config["reports"]["small_count_threshold"],
         code=CODE,
         config_digest=lambda wc: config_digest(
             "study",
@@ -61,7 +59,6 @@ rule report_region_patients:
     params:
         meta=lambda wc: report_meta(wc.region),
         settings=config["analysis"],
-        threshold=config["reports"]["small_count_threshold"],
         interviews=config.get("interviews"),
         code=CODE,
         config_digest=lambda wc: config_digest(
@@ -74,13 +71,11 @@ rule report_region_patients:
 rule report_region_gps:
     input:
         summary="<results>/{region}/gps/respondents.parquet",
-        indicators="<results>/{region}/gps/indicators.parquet",
-        distributions="<results>/{region}/gps/distributions.parquet",
         shares="<results>/{region}/gps/assistant_shares.parquet",
         texts="<results>/{region}/gps/texts.parquet",
         determinants="<results>/{region}/gps/determinants.parquet",
         model="<results>/{region}/gps/model.parquet",
-        barriers="<results>/{region}/gps/barriers.parquet",
+        published="<results>/{region}/disclosure/gps.parquet",
         raw=lambda wc: config["regions"][wc.region]["gps"]["file"],
         codebook=config["codebooks"]["gps"],
     output:

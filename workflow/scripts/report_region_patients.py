@@ -7,7 +7,6 @@ with to_log(snakemake.log[0]):
         **snakemake.output,
         meta=snakemake.params.meta,
         settings=snakemake.params.settings,
-        threshold=snakemake.params.threshold,
         interviews=snakemake.params.interviews,
         code=snakemake.params.code,
         config_digest=snakemake.params.config_digest,

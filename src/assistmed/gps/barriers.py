@@ -19,7 +19,7 @@ BARRIER_COLUMNS = ["barrier", "n", "N", "prop", "ci_low", "ci_high", "rank", "su
 SUBGROUPS = {"all": None, "with_assistant": WITH, "without_assistant": WITHOUT}
 
 
-def _cited(column: pd.Series, variable: Variable) -> pd.Series:
+def cited(column: pd.Series, variable: Variable) -> pd.Series:
     """True where the box is ticked or the text is filled."""
     if variable.type == "text":
         return column.map(lambda text: isinstance(text, str) and bool(text.strip())).astype(bool)
@@ -40,7 +40,7 @@ def barriers(clean: pd.DataFrame, codebook: Codebook, *, confidence: float, grou
         N = int(inside.sum())
         rows = []
         for v in members:
-            p = proportion(int((_cited(clean[v.name], v) & inside).sum()), N, confidence)
+            p = proportion(int((cited(clean[v.name], v) & inside).sum()), N, confidence)
             rows.append([v.name, p.n, p.N, p.prop, p.ci_low, p.ci_high, v.none_option])
         frame = pd.DataFrame(rows, columns=["barrier", "n", "N", "prop", "ci_low", "ci_high", "none"])
         ranked = ~frame["none"]

@@ -14,6 +14,7 @@ import io
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from assistmed.reports.fmt import fmt_decimal, fmt_percent
 
@@ -102,9 +103,21 @@ def ranked_bars(labels: Sequence[str], props: Sequence[float], low: Sequence[flo
     return _render(_height(wrapped, 0.32, 0.8), draw)
 
 
-def _interval(name: str, label: str, value: tuple[float, float, float] | None) -> tuple[float, float, float] | None:
-    if value is None:
-        return None
+@dataclass(frozen=True)
+class Bound:
+    """A headline printed as a bound (« ≥ 94 % », « ≤ 6 % »): drawn as a labelled tick at the bound, never
+    as a point with a size."""
+
+    value: float
+    at_least: bool
+    text: str
+
+
+def _interval(
+    name: str, label: str, value: tuple[float, float, float] | Bound | None
+) -> tuple[float, float, float] | Bound | None:
+    if value is None or isinstance(value, Bound):
+        return value
     prop, low, high = (float(v) for v in value)
     if not (0 <= low <= prop <= high <= 1):  # also false for NaN
         raise ValueError(
@@ -120,12 +133,13 @@ MARKERS = ("o", "D", "s", "^", "v", "P")
 
 def grouped_intervals(
     labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[tuple[float, float, float] | None]]],
+    series: Sequence[tuple[str, Sequence[tuple[float, float, float] | Bound | None]]],
     xlabel: str,
     gids: Sequence[str] | None = None,
 ) -> str:
     """One row per label, one point with its interval per series (name, values): (prop, ci_low, ci_high)
-    on 0–1, or None for a value not drawn (« masqué » written at its place). Series are offset vertically
+    on 0–1, a ``Bound`` for a value printed as a bound (a tick at the bound, labelled with it), or None for
+    a value not drawn (« masqué » written at its place). Series are offset vertically
     within a row, first on top; a legend names them above the plot. ``gids`` name each series' group of
     points in the SVG (default points-0, points-1…)."""
     if not series or len(series) > len(PALETTE):
@@ -144,7 +158,7 @@ def grouped_intervals(
         positions = _rows(axes, wrapped)
         handles = []
         for values, colour, marker, offset, gid in zip(checked, PALETTE, MARKERS, offsets, gids):
-            shown = [(y + offset, v) for y, v in zip(positions, values) if v is not None]
+            shown = [(y + offset, v) for y, v in zip(positions, values) if isinstance(v, tuple)]
             if shown:
                 ys, (props, lows, highs) = [y for y, _ in shown], zip(*(v for _, v in shown))
                 errors = [[p - lo for p, lo in zip(props, lows)], [hi - p for p, hi in zip(props, highs)]]
@@ -157,6 +171,11 @@ def grouped_intervals(
             for y, value in zip(positions, values):
                 if value is None:
                     axes.text(0.01, y + offset, MASKED, color=colour, style="italic", fontsize=7, va="center")
+                elif isinstance(value, Bound):
+                    axes.plot([value.value], [y + offset], marker="|", markersize=7, color=colour, clip_on=False)
+                    side = -0.01 if value.at_least else 0.01
+                    axes.text(value.value + side, y + offset, value.text, color=colour, style="italic", fontsize=7,
+                              va="center", ha="right" if value.at_least else "left")
             handles.append(Line2D([], [], color=colour, marker=marker, markersize=4, linewidth=1))
         _percent_axis(axes, 0.2)
         axes.set_xlabel(xlabel)
@@ -181,16 +200,19 @@ def indicator_comparison(
 ) -> str:
     """One row per indicator: the scope's proportions with their 95 % intervals, and the reference's beside.
 
-    ``scope`` and ``reference`` hold (prop, ci_low, ci_high) on 0–1, or None for a suppressed value, which
-    is not drawn: « masqué » is written at its place. With ``reference`` None only the scope is drawn.
+    ``scope`` and ``reference`` hold (prop, ci_low, ci_high) on 0–1, a ``Bound`` for a value printed as a
+    bound (a tick at the bound, labelled with it), or None for a suppressed value, which is not drawn:
+    « masqué » is written at its place. With ``reference`` None only the scope is drawn.
     """
     series = [(scope_name, scope)] + ([] if reference is None else [(reference_name, reference)])
     gids = ["points-scope"] + ([] if reference is None else ["points-reference"])
     return grouped_intervals(labels, series, "Proportion (IC 95 %)", gids)
 
 
-def _shares(label: str, row: Sequence[float | None], n_categories: int) -> list[tuple[float, bool]]:
-    """(width, masked) per category; masked cells share what the known ones leave, equally."""
+def _shares(label: str, row: Sequence[float | None], n_categories: int) -> list[tuple[int | None, float]]:
+    """(category, width) of each drawn segment: the known shares in category order, then one segment (category
+    None) for what they leave to the masked cells together — a width the printed figures already give, so
+    no masked cell gets a size or a position of its own."""
     if len(row) != n_categories:
         raise ValueError(f"stacked_distribution : « {label} » a {len(row)} parts pour {n_categories} catégories")
     known = [float(p) for p in row if p is not None]
@@ -200,8 +222,8 @@ def _shares(label: str, row: Sequence[float | None], n_categories: int) -> list[
     total = sum(known)
     if total > 1 + 1e-6 or (not masked and abs(total - 1) > 1e-6):
         raise ValueError(f"stacked_distribution : les parts de « {label} » font {fmt_percent(total, 1)}, pas 100 %")
-    rest = max(0.0, 1 - total) / masked if masked else 0.0
-    return [(rest, True) if p is None else (float(p), False) for p in row]
+    segments = [(j, float(p)) for j, p in enumerate(row) if p is not None]
+    return segments + ([(None, max(0.0, 1 - total))] if masked else [])
 
 
 def _legend_row_major(handles: list, names: list[str], ncol: int) -> tuple[list, list[str]]:
@@ -216,8 +238,9 @@ def stacked_distribution(
 ) -> str:
     """100 % stacked horizontal bars (first bar on top), ordered categories from left to right.
 
-    ``props[i][j]`` is bar i's share of category j (0–1), or None when masked: masked cells are grey hatched
-    segments sharing equally what the known shares leave (1 − their sum).
+    ``props[i][j]`` is bar i's share of category j (0–1), or None when masked: the known shares are drawn in
+    category order and the masked cells of a bar together as one grey hatched segment at its end, 1 − the
+    known shares wide (segment ids: ``segment-i-j``, ``segment-i-masked``).
     """
     _check_lengths("stacked_distribution", bar_labels=bar_labels, props=props)
     rows = [_shares(label, row, len(category_labels)) for label, row in zip(bar_labels, props)]
@@ -235,13 +258,14 @@ def stacked_distribution(
         positions = _rows(axes, wrapped)
         for i, (y, shares) in enumerate(zip(positions, rows)):
             left = 0.0
-            for j, (colour, (width, masked)) in enumerate(zip(colours, shares)):
-                gid = f"segment-{i}-{j}"  # names each segment in the SVG
-                if masked:
+            for j, width in shares:
+                gid = f"segment-{i}-{'masked' if j is None else j}"  # names each segment in the SVG
+                if j is None:
                     axes.barh(
                         y, width, left=left, height=0.6, color=MASKED_FILL, edgecolor="white", hatch="////", gid=gid
                     )
                 else:
+                    colour = colours[j]
                     axes.barh(y, width, left=left, height=0.6, color=colour, edgecolor="white", linewidth=0.5, gid=gid)
                     if width >= 0.06:
                         dark = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] < 0.5  # luma
@@ -259,7 +283,7 @@ def stacked_distribution(
         axes.grid(False)
         handles = [Patch(facecolor=c, edgecolor="white") for c in colours]
         names = list(category_labels)
-        if any(masked for shares in rows for _, masked in shares):
+        if any(j is None for shares in rows for j, _ in shares):
             handles.append(Patch(facecolor=MASKED_FILL, edgecolor="white", hatch="////"))
             names.append(MASKED)
         ncol = len(names) if sum(len(name) for name in names) <= 60 else math.ceil(len(names) / 2)

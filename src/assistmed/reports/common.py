@@ -1,7 +1,7 @@
 """Report helpers every strand's report uses (patients per practice and per region, GPs, national).
 
-Names of tests and corrections, the small-count masking of indicator rows and partitions, indicator rows
-and charts, test rows, data-quality rows, the methods context drawn from the codebook and the settings, and
+Names of tests and corrections, indicator rows and charts as published (small counts protected by
+``assistmed.disclosure``), test rows, data-quality rows, the methods context drawn from the codebook and the settings, and
 the provenance table. A strand's module builds its own sections from these and renders its template.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from assistmed.codebook import Codebook, Indicator
-from assistmed.disclosure import suppress_partition, suppress_proportion
+from assistmed.disclosure.cells import REGION_OUTPUTS, Cell, Published, footnote_fr, methods_fr
 from assistmed.quality import KEPT, RAW_ROWS, REJECTED, reject_kinds, summary_count
 from assistmed.reports import charts
-from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent
 
 TEST_NAMES = {"chi2": "χ² de Pearson", "fisher": "Fisher exact", "fisher_mc": "Fisher (Monte-Carlo)"}
 STRATIFIED_TEST_NAMES = {"cmh": "Cochran–Mantel–Haenszel", "gcmh": "CMH généralisé", "": "—"}
@@ -29,75 +29,41 @@ def sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def masked(threshold: int | None) -> str:
-    """What a masked cell prints."""
-    return f"< {threshold}"
-
-
-def suppressed(row: pd.Series, threshold: int | None) -> bool:
-    """Whether an indicator row's figures must be hidden (no threshold: pooled figures are always shown)."""
-    return threshold is not None and suppress_proportion(int(row["n"]), int(row["N"]), threshold)
-
-
-def hidden_cells(counts: Sequence[int], N: int, categorical: bool, threshold: int | None) -> list[bool]:
-    """Suppression flags of an item's cells (a checkbox's partition is ticked / not ticked)."""
-    partition = counts if categorical else [counts[0], N - counts[0]]
-    flags = suppress_partition(partition, threshold) if threshold else [False] * len(partition)
-    return flags[: len(counts)]
-
-
-def indicator_rows(
-    codebook: Codebook, indicators: pd.DataFrame, scope: str, ref_scope: str | None, threshold: int | None
-) -> list[dict]:
-    """One row per codebook indicator of ``scope``: n / N, %, interval (masked when small), and the
-    reference scope's % and interval beside when ``ref_scope`` is given."""
-    table = indicators.set_index(["scope", "indicator"])
+def indicator_rows(codebook: Codebook, published: Published, scope: str, ref_scope: str | None) -> list[dict]:
+    """The headline table of ``scope`` (and the reference scope's % and interval beside), as published."""
     rows = []
     for ind in codebook.indicators:
-        if (scope, ind.name) not in table.index:
+        if (scope, ind.name, "") not in published:
             continue
-        r = table.loc[(scope, ind.name)]
-        hide = suppressed(r, threshold)
-        row = {
-            "label": ind.label_fr,
-            "nN": masked(threshold) if hide else f"{fmt_int(r['n'])} / {fmt_int(r['N'])}",
-            "pct": masked(threshold) if hide else fmt_percent(r["prop"]),
-            "ci": "—" if hide else fmt_ci(r["ci_low"], r["ci_high"]),
-        }
-        if ref_scope is not None and (ref_scope, ind.name) in table.index:
-            ref = table.loc[(ref_scope, ind.name)]
-            row["ref_pct"] = fmt_percent(ref["prop"])
-            row["ref_ci"] = fmt_ci(ref["ci_low"], ref["ci_high"])
+        cell = published.cell(scope, ind.name)
+        row = {"label": ind.label_fr, "nN": cell.n_over_N, "pct": cell.percent, "ci": cell.ci, "hidden": not cell.shown}
+        if ref_scope is not None and (ref_scope, ind.name, "") in published:
+            ref = published.cell(ref_scope, ind.name)
+            row["ref_pct"], row["ref_ci"] = ref.percent, ref.ci
+            row["hidden"] = row["hidden"] or not ref.shown
         rows.append(row)
     return rows
 
 
-def indicator_interval(
-    table: pd.DataFrame, scope: str, indicator: str, threshold: int | None
-) -> tuple[float, float, float] | None:
-    """(prop, ci_low, ci_high) of one indicator for a chart; None when absent or suppressed."""
-    if (scope, indicator) not in table.index:
-        return None
-    r = table.loc[(scope, indicator)]
-    if suppressed(r, threshold):
-        return None
-    return float(r["prop"]), float(r["ci_low"]), float(r["ci_high"])
+def chart_value(cell: Cell) -> tuple[float, float, float] | charts.Bound | None:
+    """What a chart draws for a headline: the point and its interval, a bound as a labelled marker, or nothing."""
+    if cell.shown and cell.interval is not None:
+        return cell.proportion, *cell.interval
+    if cell.bound is not None:
+        return charts.Bound(cell.bound, at_least=cell.status == "at_least", text=cell.percent)
+    return None
 
 
 def indicator_chart(
-    codebook: Codebook,
-    indicators: pd.DataFrame,
-    scope: tuple[str, str, int | None],
-    reference: tuple[str, str] | None,
+    codebook: Codebook, published: Published, scope: tuple[str, str], reference: tuple[str, str] | None
 ) -> str:
-    """Headline indicators of ``scope`` (id, name, threshold) beside ``reference`` (id, name), as SVG."""
-    table = indicators.set_index(["scope", "indicator"])
-    scope_id, scope_name, threshold = scope
-    shown = [ind for ind in codebook.indicators if (scope_id, ind.name) in table.index]
+    """Headline indicators of ``scope`` (id, name) beside ``reference`` (id, name), as SVG."""
+    scope_id, scope_name = scope
+    shown = [ind for ind in codebook.indicators if (scope_id, ind.name, "") in published]
     return charts.indicator_comparison(
         [ind.label_fr for ind in shown],
-        [indicator_interval(table, scope_id, ind.name, threshold) for ind in shown],
-        [indicator_interval(table, reference[0], ind.name, None) for ind in shown] if reference else None,
+        [chart_value(published.cell(scope_id, ind.name)) for ind in shown],
+        [chart_value(published.cell(reference[0], ind.name)) for ind in shown] if reference else None,
         scope_name,
         reference[1] if reference else "",
     )
@@ -237,8 +203,10 @@ def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:
 
 
 def methods_context(
-    codebook: Codebook, settings: Mapping, threshold: int | None, stratified: bool = False
+    codebook: Codebook, settings: Mapping, threshold: int | None, stratified: bool = False, outputs: str = REGION_OUTPUTS
 ) -> dict:
+    """The methods section's figures; ``threshold`` (the small-count threshold the published table was
+    decided with) adds the policy's text, generated from it."""
     p_adjust = settings.get("p_adjust", "holm")
     return {
         "codebook_title": codebook.title_fr,
@@ -249,6 +217,8 @@ def methods_context(
         "seed": settings.get("seed", 20210101),
         "p_adjust": P_ADJUST_NAMES.get(p_adjust, p_adjust),
         "threshold": threshold,
+        "disclosure": methods_fr(threshold, outputs) if threshold else None,
+        "footnote": footnote_fr(threshold) if threshold else None,
         "variables": question_variables(codebook),
         "indicators": [
             {"name": ind.name, "label": ind.label_fr, "definition": indicator_definition(codebook, ind)}

@@ -32,8 +32,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from assistmed.codebook import Codebook
-from assistmed.reports.common import suppressed, variable_label
-from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_p, fmt_percent, fmt_points
+from assistmed.disclosure.cells import Published
+from assistmed.reports.common import variable_label
+from assistmed.reports.fmt import fmt_int, fmt_p, fmt_percent, fmt_points
 
 MAX_MESSAGES = 5
 MAX_DIFFERENCES = 3
@@ -60,50 +61,49 @@ def _lower_first(text: str) -> str:
 
 def headline_figures(
     codebook: Codebook,
-    indicators: pd.DataFrame,
+    published: Published,
     scope: str,
     names: Sequence[str],
     *,
-    threshold: int | None = None,
     reference: tuple[str, str] | None = None,
     confidence: float = 0.95,
 ) -> list[dict]:
-    """One figure per indicator of ``names`` present for ``scope``: label, value (%), n / N and 95 %
-    interval (at ``confidence``), and the ``reference`` scope's value (id, name) when given; a hidden cell prints « < threshold »
-    and nothing else."""
-    table = indicators.set_index(["scope", "indicator"])
+    """One figure per indicator of ``names`` published for ``scope``: label, value (%), n / N and interval
+    (at ``confidence``), and the ``reference`` scope's value (id, name) when given — each as published (a
+    hidden figure prints its mark or bound, never its value)."""
     known = {ind.name: ind for ind in codebook.indicators}
     figures = []
     for name in names:
-        if name not in known or (scope, name) not in table.index:
+        if name not in known or (scope, name, "") not in published:
             continue
-        r = table.loc[(scope, name)]
-        if suppressed(r, threshold):
-            figures.append(
-                {"label": known[name].label_fr, "value": "masqué", "nN": f"effectif inférieur à {threshold}", "ci": "",
-                 "ref": ""}
-            )
-            continue
+        cell = published.cell(scope, name)
         ref = ""
-        if reference is not None and (reference[0], name) in table.index:
-            ref = f"{reference[1]} : {fmt_percent(table.loc[(reference[0], name), 'prop'])}"
+        if reference is not None and (reference[0], name, "") in published:
+            ref = f"{reference[1]} : {published.cell(reference[0], name).percent}"
         figures.append(
             {
                 "label": known[name].label_fr,
-                "value": fmt_percent(r["prop"]),
-                "nN": f"{fmt_int(r['n'])} / {fmt_int(r['N'])}",
-                "ci": f"IC {fmt_percent(confidence)} {fmt_ci(r['ci_low'], r['ci_high'])}",
+                "value": cell.percent,
+                "nN": cell.n_over_N,
+                "ci": f"IC {fmt_percent(confidence)} {cell.ci}" if cell.interval else "",
                 "ref": ref,
+                "hidden": not cell.shown,
             }
         )
     return figures
 
 
-def _visible(indicators: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
-    """The rows of an indicators-like table whose figures may be printed."""
-    if threshold is None or indicators.empty:
-        return indicators
-    return indicators[[not suppressed(r, threshold) for _, r in indicators.iterrows()]]
+def printable_comparisons(comparisons: pd.DataFrame, published: Published | None) -> pd.DataFrame:
+    """The comparisons whose unit's and pool's figures are shown as they are (the rest of the pool is their
+    difference: a hidden figure would be given back by it)."""
+    if published is None or comparisons.empty:
+        return comparisons
+    keep = [
+        (r.scope, r.indicator, "") in published and published.cell(r.scope, r.indicator).shown
+        and (r.pool, r.indicator, "") in published and published.cell(r.pool, r.indicator).shown
+        for r in comparisons.itertuples(index=False)
+    ]
+    return comparisons[keep]
 
 
 def difference_messages(
@@ -112,14 +112,15 @@ def difference_messages(
     unit: str,
     *,
     rest_name: str,
-    threshold: int | None = None,
+    published: Published | None = None,
     limit: int = MAX_DIFFERENCES,
 ) -> list[str]:
-    """*differs from the rest* for one unit: its largest differences, or one sentence saying there is none."""
+    """*differs from the rest* for one unit: its largest differences, or one sentence saying there is none
+    (only figures ``published`` as they are)."""
     rows = comparisons[comparisons["scope"] == unit]
     if rows.empty:
         return []
-    shown = _visible(rows, threshold)
+    shown = printable_comparisons(rows, published)
     differing = shown[shown["differs"]].assign(size=lambda f: f["difference"].abs())
     differing = differing.sort_values("size", ascending=False, kind="mergesort").head(limit)
     if differing.empty:
@@ -147,14 +148,14 @@ def units_differing_message(
     *,
     unit_noun: str,
     rest_name: str,
-    threshold: int | None = None,
+    published: Published | None = None,
     limit: int = MAX_DIFFERENCES,
 ) -> list[str]:
-    """*differs from the rest* over all units of a pool: how many differ on at least one indicator, and the
-    largest differences."""
+    """*differs from the rest* over all units of a pool: how many differ on at least one indicator (among
+    the figures ``published`` as they are), and the largest differences."""
     if comparisons.empty:
         return []
-    shown = _visible(comparisons, threshold)
+    shown = printable_comparisons(comparisons, published)
     differing = shown[shown["differs"]]
     n_units = comparisons["scope"].nunique()
     if differing.empty:
@@ -176,33 +177,25 @@ def units_differing_message(
     ]
 
 
-def most_cited_messages(
-    codebook: Codebook,
-    indicators: pd.DataFrame,
-    distributions: pd.DataFrame,
-    scope: str,
-    *,
-    threshold: int | None = None,
-) -> list[str]:
-    """*most cited*: for each multiple-choice indicator of ``scope``, its share and the box ticked most."""
-    table = indicators.set_index(["scope", "indicator"])
+def most_cited_messages(codebook: Codebook, published: Published, scope: str) -> list[str]:
+    """*most cited*: for each multiple-choice indicator of ``scope``, its share and the box ticked most
+    (figures shown as they are only)."""
     messages = []
     for ind in codebook.indicators:
-        if ind.group is None or (scope, ind.name) not in table.index:
+        if ind.group is None or (scope, ind.name, "") not in published or not published.cell(scope, ind.name).shown:
             continue
-        row = table.loc[(scope, ind.name)]
-        boxes = [v.name for v in codebook.group_members(ind.group, include_none=False)]
-        cells = distributions[(distributions["scope"] == scope) & distributions["variable"].isin(boxes)]
-        cells = cells[cells["category"] == "checked"]
-        if suppressed(row, threshold) or cells.empty:
+        boxes = [
+            published.row(scope, v.name, "checked")
+            for v in codebook.group_members(ind.group, include_none=False)
+            if (scope, v.name, "checked") in published and published.cell(scope, v.name, "checked").shown
+        ]
+        if not boxes:
             continue
-        top = cells.sort_values("n", ascending=False, kind="mergesort").iloc[0]
-        complement = int(top["N"]) - int(top["n"])
-        if threshold is not None and (0 < int(top["n"]) < threshold or 0 < complement < threshold):
-            continue
+        top = max(boxes, key=lambda r: int(r["n"]))  # the first of equals, in codebook order
         messages.append(
-            f"{ind.label_fr} : {fmt_percent(row['prop'])} des répondants ; le plus cité : "
-            f"{_short(codebook.variable(top['variable']).label_fr)} ({fmt_percent(top['prop'])})."
+            f"{ind.label_fr} : {published.cell(scope, ind.name).percent} des répondants ; le plus cité : "
+            f"{_short(codebook.variable(top['variable']).label_fr)} "
+            f"({published.cell(scope, top['variable'], 'checked').percent})."
         )
     return messages
 
@@ -231,12 +224,13 @@ def association_messages(
     return messages
 
 
-def interview_message(flow: pd.DataFrame | None, themes: pd.DataFrame | None) -> list[str]:
-    """*interviews*: selected → interviewed, and the theme most interviews raised."""
-    if flow is None or flow.empty:
+def interview_message(flow: pd.DataFrame | None, themes: pd.DataFrame | None, selected: str | None) -> list[str]:
+    """*interviews*: selected (``selected``: the published total) → interviewed, and the theme most
+    interviews raised."""
+    if flow is None or flow.empty or selected is None:
         return []
     counts = flow.set_index("stage")["n"]
-    text = f"Entretiens : {fmt_int(counts['selected'])} patients sélectionnés, {fmt_int(counts['interviewed'])} interrogés"
+    text = f"Entretiens : {selected} patients sélectionnés, {fmt_int(counts['interviewed'])} interrogés"
     if themes is not None and len(themes):
         top = themes.iloc[0]
         text += (
@@ -247,9 +241,16 @@ def interview_message(flow: pd.DataFrame | None, themes: pd.DataFrame | None) ->
 
 
 def determinant_messages(
-    codebook: Codebook, determinants: pd.DataFrame, shares: pd.DataFrame, *, p_adjust_name: str, limit: int = 3
+    codebook: Codebook,
+    determinants: pd.DataFrame,
+    shares: pd.DataFrame,
+    published: Published,
+    *,
+    p_adjust_name: str,
+    limit: int = 3,
 ) -> list[str]:
-    """*determinants*: significant after correction, with the share with an assistant at each level."""
+    """*determinants*: significant after correction, with the share with an assistant at each level (a level
+    whose counts with or without an assistant are hidden is not printed: its share would give them back)."""
     per_variable = determinants.drop_duplicates("variable")
     significant = per_variable[per_variable["p_adjusted"] < SIGNIFICANCE].sort_values("p_adjusted", kind="mergesort")
     if per_variable.empty:
@@ -264,8 +265,12 @@ def determinant_messages(
         variable = codebook.variable(r.variable)
         levels = shares[(shares["variable"] == r.variable) & (shares["N"] > 0)]
         parts = [
-            f"{fmt_percent(s.prop)} ({variable.label_for_key(s.level).lower()})" for s in levels.itertuples(index=False)
+            f"{fmt_percent(s.prop)} ({variable.label_for_key(s.level).lower()})"
+            for s in levels.itertuples(index=False)
+            if share_printable(published, r.variable, s.level)
         ]
+        if len(parts) < 2:
+            continue
         messages.append(
             f"{variable.label_fr} : travaillent avec un assistant {' contre '.join(parts)} des médecins "
             f"(p ajusté ({p_adjust_name}) {_p_is(r.p_adjusted)})."
@@ -273,15 +278,24 @@ def determinant_messages(
     return messages
 
 
-def barrier_message(codebook: Codebook, barriers: pd.DataFrame, limit: int = 3) -> list[str]:
-    """*barriers*: the most cited, with their shares."""
-    ranked = barriers[(barriers["subgroup"] == "all") & barriers["rank"].notna()]
-    ranked = ranked.sort_values("rank", kind="mergesort").head(limit)
-    if ranked.empty:
+def share_printable(published: Published, variable: str, level: str) -> bool:
+    """Whether the share of GPs with an assistant at a level may be printed: both its counts (with and
+    without an assistant) are shown."""
+    keys = [(scope, variable, level) for scope in ("with_assistant", "without_assistant")]
+    return all(key in published and published.cell(*key).shown for key in keys)
+
+
+def barrier_message(codebook: Codebook, published: Published, limit: int = 3) -> list[str]:
+    """*barriers*: the most cited among those shown, with their shares."""
+    frame = published.frame
+    none = {v.name for v in codebook.variables if v.none_option}
+    rows = frame[(frame["scope"] == "all") & (frame["category"] == "cited") & (frame["status"] == "shown")]
+    rows = rows[~rows["variable"].isin(none)].sort_values("n", ascending=False, kind="mergesort").head(limit)
+    if rows.empty:
         return []
     cited = [
-        f"{_lower_first(_short(codebook.variable(r.barrier).label_fr))} ({fmt_percent(r.prop)})"
-        for r in ranked.itertuples(index=False)
+        f"{_lower_first(_short(codebook.variable(b).label_fr))} ({published.cell('all', b, 'cited').percent})"
+        for b in rows["variable"]
     ]
     return [f"Freins les plus cités : {' ; '.join(cited)}."]
 
@@ -291,21 +305,20 @@ def first_messages(*groups: list[str], limit: int = MAX_MESSAGES) -> list[str]:
     return [m for group in groups for m in group][:limit]
 
 
-def return_rate_limit(indicators: pd.DataFrame, scope: str) -> list[str]:
-    """The return rate and what it implies (non-response)."""
-    rows = indicators[(indicators["scope"] == scope) & (indicators["indicator"] == "response_rate")]
-    if rows.empty:
+def return_rate_limit(published: Published, scope: str) -> list[str]:
+    """The return rate (always published: it describes no answer) and what it implies (non-response)."""
+    if (scope, "response_rate", "") not in published:
         return []
-    r = rows.iloc[0]
+    r = published.cell(scope, "response_rate")
     return [
-        f"Taux de retour de {fmt_percent(r['prop'])} ({fmt_int(r['n'])} questionnaires conservés sur "
-        f"{fmt_int(r['N'])} distribués) : les patients qui n'ont pas répondu peuvent voir l'assistante autrement "
-        "que les répondants."
+        f"Taux de retour de {r.percent} ({r.count} questionnaires conservés sur "
+        f"{r.n_over_N.split(' / ')[1]} distribués) : les patients qui n'ont pas répondu peuvent voir l'assistante "
+        "autrement que les répondants."
     ]
 
 
 def patient_limits(
-    indicators: pd.DataFrame,
+    published: Published,
     scope: str,
     *,
     practices: int,
@@ -316,12 +329,12 @@ def patient_limits(
 ) -> list[str]:
     """The « Limites » box of a patient report; ``practices`` is 1 for a practice report, ``comparisons`` the
     number of unit-versus-rest comparisons the report draws messages from (against the rest ``rest_name``)."""
-    limits = return_rate_limit(indicators, scope)
+    limits = return_rate_limit(published, scope)
     if practices == 1:
         limits.append(
             "Un cabinet volontaire de l'expérimentation : les résultats décrivent ses patients répondants ; les "
             "effectifs sont faibles, les intervalles larges"
-            + (f", et tout effectif inférieur à {threshold} est masqué." if threshold else ".")
+            + (f", et les effectifs inférieurs à {threshold} sont masqués." if threshold else ".")
         )
     else:
         limits.append(

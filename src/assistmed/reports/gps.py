@@ -1,7 +1,8 @@
 """Context builder and renderer of the regional GP survey report.
 
-Every number printed comes from the GP tables (respondents, indicators, distributions, shares with an
-assistant, free texts of `describe_gps`; determinants, model and barriers of `analyse_gps`).
+Every count of GPs printed comes from the region's published GP table (the small-count policy of
+assistmed.disclosure decided each one); the other numbers from the GP tables (respondents, shares with an
+assistant and free texts of `describe_gps`; determinants and model of `analyse_gps`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections.abc import Mapping
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
+from assistmed.disclosure.cells import SECONDARY_MARK, Cell, Published
+from assistmed.disclosure.gps import ALL, ODDS_RATIO, PROFILE
 from assistmed.gps.barriers import SUBGROUPS
 from assistmed.gps.determinants import reference_level
 from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE
 from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
     TEST_NAMES,
+    chart_value,
     figure,
     indicator_rows,
     methods_context,
@@ -27,8 +31,8 @@ from assistmed.reports.common import (
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 from assistmed.reports.render import render_pdf
 
-# The respondents' profile: the items of the survey's first two pages a reader looks for.
-PROFILE = ("sex", "age_group", "years_in_practice", "area", "sector", "practice_size", "msp", "cpts", "asalee")
+# What the GP report's audit takes together (for the methods text).
+GP_OUTPUTS = "du rapport médecins (rapport et tableaux)"
 # Asked of GPs with an assistant (page 3), and of GPs without one.
 WITH_ASSISTANT_ITEMS = ("assistant_since", "satisfaction")
 WITHOUT_ASSISTANT_ITEMS = ("hire_intention",)
@@ -53,10 +57,24 @@ def _number(x: float) -> str:
     return fmt_decimal(x, 0 if float(x).is_integer() else 1)
 
 
-def determinant_groups(codebook: Codebook, table: pd.DataFrame, shares: pd.DataFrame | None = None) -> list[dict]:
+def _published_odds(published: Published, variable: str, level: str, is_reference: bool) -> str:
+    """The odds ratio as published: value and interval, « s » when one of its cells is hidden (it would give
+    the cell back), « réf. » on the reference level, « — » where none was computed."""
+    if (ODDS_RATIO, variable, level) not in published:
+        return "réf." if is_reference else "—"
+    row = published.row(ODDS_RATIO, variable, level)
+    if row["status"] != "shown":
+        return SECONDARY_MARK
+    return _odds(row["prop"], row["ci_low"], row["ci_high"], is_reference)
+
+
+def determinant_groups(
+    codebook: Codebook, table: pd.DataFrame, published: Published, shares: pd.DataFrame | None = None
+) -> list[dict]:
     """One group per candidate variable: its test (shared by its levels), then one row per level with its
-    counts among GPs with and without an assistant, the share of GPs at that level who work with one (the
-    row percentage, with its interval, when ``shares`` is given) and the odds ratio."""
+    counts among GPs with and without an assistant (as published), the share of GPs at that level who work
+    with one (the row percentage, with its interval, when ``shares`` is given and both counts are shown:
+    else « s », as it would give a hidden count back) and the odds ratio as published."""
     by_level = shares.set_index(["variable", "level"]) if shares is not None else None
     groups = []
     for name, part in table.groupby("variable", sort=False):
@@ -66,20 +84,23 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame, shares: pd.DataF
         reference = reference_level(variable) if len(variable.keys) == 2 else None
         levels = []
         for r in part.itertuples(index=False):
+            with_, without = published.cell("with_assistant", name, r.level), published.cell("without_assistant", name, r.level)
             row = {
                 "level": _level_label(codebook, name, r.level),
-                "with": f"{fmt_int(r.n_with)} / {fmt_int(r.N_with)}",
-                "without": f"{fmt_int(r.n_without)} / {fmt_int(r.N_without)}",
-                "or": _odds(r.odds_ratio, r.or_ci_low, r.or_ci_high, r.level == reference),
-                "share_nN": "—",
-                "share": "—",
-                "share_ci": "—",
+                "with": with_.n_over_N,
+                "without": without.n_over_N,
+                "or": _published_odds(published, name, r.level, r.level == reference),
+                "share_nN": "—", "share": "—", "share_ci": "—",
+                "hidden": not (with_.shown and without.shown),
             }
             if by_level is not None and (name, r.level) in by_level.index:
                 s = by_level.loc[(name, r.level)]
-                row["share_nN"] = f"{fmt_int(s['n'])} / {fmt_int(s['N'])}"
-                row["share"] = fmt_percent(s["prop"])
-                row["share_ci"] = fmt_ci(s["ci_low"], s["ci_high"])
+                if essentials.share_printable(published, name, r.level):
+                    row["share_nN"] = f"{fmt_int(s['n'])} / {fmt_int(s['N'])}"
+                    row["share"] = fmt_percent(s["prop"])
+                    row["share_ci"] = fmt_ci(s["ci_low"], s["ci_high"])
+                else:
+                    row["share_nN"] = row["share"] = SECONDARY_MARK
             levels.append(row)
         groups.append(
             {
@@ -94,10 +115,15 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame, shares: pd.DataF
     return groups
 
 
-def determinant_chart(codebook: Codebook, table: pd.DataFrame) -> dict | None:
-    """Univariate odds ratios of the non-reference levels, each named against its variable's reference
-    (None when no odds ratio was computed: no chart then)."""
-    estimated = table[table["odds_ratio"].notna()]
+def determinant_chart(codebook: Codebook, table: pd.DataFrame, published: Published) -> dict | None:
+    """Univariate odds ratios of the non-reference levels, each named against its variable's reference, those
+    published only (None when none is: no chart then)."""
+    frame = published.frame
+    shown = {
+        (r["variable"], r["category"])
+        for r in frame[(frame["scope"] == ODDS_RATIO) & (frame["status"] == "shown")].to_dict("records")
+    }
+    estimated = table[[(v, lev) in shown for v, lev in zip(table["variable"], table["level"])]]
     if estimated.empty:
         return None
     labels = []
@@ -137,55 +163,72 @@ def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
     return {"estimated": True, "rows": rows, "n": fmt_int(model["n"].iloc[0])}
 
 
-def distribution_items(codebook: Codebook, distributions: pd.DataFrame, names) -> list[dict]:
-    """Each item of ``names`` present in the distributions: its categories with n and %."""
+def distribution_items(codebook: Codebook, published: Published, names) -> list[dict]:
+    """Each item of ``names`` as published among all who answered it: its categories with n and %."""
+    frame = published.frame
     items = []
     for name in names:
-        part = distributions[distributions["variable"] == name]
+        part = frame[(frame["scope"] == ALL) & (frame["variable"] == name) & (frame["category"] != "")]
         if not len(part):
             continue
         variable = codebook.variable(name)
-        rows = [
-            {"label": variable.label_for_key(r.category), "n": fmt_int(r.n), "pct": fmt_percent(r.prop)}
-            for r in part.itertuples(index=False)
-        ]
+        rows = []
+        for level in part["category"]:
+            cell = published.cell(ALL, name, level)
+            rows.append({"label": variable.label_for_key(level), "n": cell.count, "pct": cell.percent, "hidden": not cell.shown})
         items.append({"name": name, "label": variable.label_fr, "rows": rows, "N": fmt_int(part["N"].iloc[0])})
     return items
 
 
-def group_figure(codebook: Codebook, distributions: pd.DataFrame, group: str, title: str, who: str) -> dict | None:
-    """One chart of a multiple-choice question (tasks): the share of respondents ticking each box."""
+def group_figure(codebook: Codebook, published: Published, group: str, title: str, who: str) -> dict | None:
+    """One chart of a multiple-choice question (tasks): the share of respondents citing each box; a hidden
+    share is not drawn."""
+    frame = published.frame
     boxes = [v.name for v in codebook.group_members(group)]
-    part = distributions[distributions["variable"].isin(boxes) & (distributions["category"] == "checked")]
+    part = frame[(frame["scope"] == ALL) & frame["variable"].isin(boxes) & (frame["category"] == "cited")]
     if part.empty:
         return None
+    cells = [published.cell(ALL, v, "cited") for v in part["variable"]]
     labels = [codebook.variable(v).label_fr.split(" : ", 1)[-1] for v in part["variable"]]
     return figure(
-        charts.share_bars(labels, part["prop"].tolist(), f"% des {who}"),
+        charts.share_bars(labels, [c.proportion for c in cells], f"% des {who}"),
         title,
-        f"{title} : " + " ; ".join(f"{label} {fmt_percent(p)}" for label, p in zip(labels, part["prop"])) + ".",
-        f"{SOURCE} ; n = {fmt_int(part['N'].max())} {who}.",
+        f"{title} : " + " ; ".join(f"{label} {c.percent}" for label, c in zip(labels, cells)) + ".",
+        f"{SOURCE} ; N = {fmt_int(part['N'].max())} {who}.",
     )
 
 
-def barrier_figure(codebook: Codebook, barriers: pd.DataFrame) -> dict:
-    """The barriers, most cited first, for all GPs and by subgroup (with / without an assistant)."""
-    ranked = barriers[(barriers["subgroup"] == "all") & barriers["rank"].notna()].sort_values("rank", kind="mergesort")
-    order = ranked["barrier"].tolist()
-    labels = [codebook.variable(b).label_fr.split(" : ", 1)[-1] for b in order]
+def _barriers(codebook: Codebook, published: Published) -> list[tuple[str, Cell, int | None]]:
+    """(barrier, cell, rank) for all respondents: the shown barriers most cited first, ranked among themselves
+    (ties sharing the smaller rank), then the hidden ones (no rank: a rank would place them), « none » last."""
+    frame = published.frame
+    barriers = {v.name for v in codebook.group_members("barriers")}
+    part = frame[(frame["scope"] == ALL) & (frame["category"] == "cited") & frame["variable"].isin(barriers)]
+    none = {v.name for v in codebook.variables if v.none_option}
+    entries = [(b, published.cell(ALL, b, "cited"), int(n) if st == "shown" else None)
+               for b, st, n in zip(part["variable"], part["status"], part["n"])]
+    shown = sorted([e for e in entries if e[2] is not None and e[0] not in none], key=lambda e: -e[2])
+    ranked = [(b, c, 1 + sum(other > n for _, _, other in shown)) for b, c, n in shown]
+    hidden = [(b, c, None) for b, c, n in entries if n is None and b not in none]
+    return ranked + hidden + [(b, c, None) for b, c, _ in entries if b in none]
+
+
+def barrier_figure(codebook: Codebook, published: Published) -> dict:
+    """The shown barriers, most cited first, for all GPs and by subgroup (with / without an assistant); a
+    hidden figure is not drawn (a point would give it a size), a bound is a labelled tick."""
+    ranked = [b for b, _, rank in _barriers(codebook, published) if rank is not None]
+    labels = [codebook.variable(b).label_fr.split(" : ", 1)[-1] for b in ranked]
+    frame = published.frame
     series = []
     for subgroup in SUBGROUPS:
-        part = barriers[barriers["subgroup"] == subgroup].set_index("barrier").reindex(order)
-        N = int(part["N"].max()) if part["N"].notna().any() else 0
-        series.append(
-            (f"{SUBGROUP_LABELS[subgroup]} (N = {fmt_int(N)})",
-             [None if pd.isna(p) else (float(p), float(lo), float(hi)) for p, lo, hi in
-              part[["prop", "ci_low", "ci_high"]].itertuples(index=False)])
-        )
+        cells = [published.cell(subgroup, b, "cited") for b in ranked]
+        N = frame.loc[(frame["scope"] == subgroup) & (frame["category"] == "cited"), "N"]
+        series.append((f"{SUBGROUP_LABELS[subgroup]} (N = {fmt_int(N.max())})", [chart_value(c) for c in cells]))
     alt = " ; ".join(
-        f"{label} : " + ", ".join(f"{name.split(' (')[0]} {fmt_percent(v[0]) if v else '—'}" for name, values in series
-                                  for v in [values[i]])
-        for i, label in enumerate(labels)
+        f"{label} : " + ", ".join(
+            f"{SUBGROUP_LABELS[s]} {published.cell(s, b, 'cited').percent}" for s in SUBGROUPS
+        )
+        for label, b in zip(labels, ranked)
     )
     return figure(
         charts.grouped_intervals(labels, series, "% des médecins ayant répondu à la question (IC 95 %)"),
@@ -195,21 +238,23 @@ def barrier_figure(codebook: Codebook, barriers: pd.DataFrame) -> dict:
     )
 
 
-def barrier_rows(codebook: Codebook, barriers: pd.DataFrame) -> list[dict]:
-    """One row per barrier (rank order of all GPs): n / N and % with interval, overall and by subgroup."""
-    by = barriers.set_index(["subgroup", "barrier"])
+def barrier_rows(codebook: Codebook, published: Published) -> list[dict]:
+    """One row per barrier (rank order of all GPs): n / N and % with interval overall, % and n / N by
+    subgroup, as published."""
     rows = []
-    for r in barriers[barriers["subgroup"] == "all"].itertuples(index=False):
+    for b, cell, rank in _barriers(codebook, published):
         row = {
-            "rank": "—" if pd.isna(r.rank) else fmt_int(r.rank),
-            "label": codebook.variable(r.barrier).label_fr,
-            "nN": f"{fmt_int(r.n)} / {fmt_int(r.N)}",
-            "pct": fmt_percent(r.prop),
-            "ci": fmt_ci(r.ci_low, r.ci_high),
+            "rank": "—" if rank is None else fmt_int(rank),
+            "label": codebook.variable(b).label_fr,
+            "nN": cell.n_over_N,
+            "pct": cell.percent,
+            "ci": cell.ci,
+            "hidden": not cell.shown,
         }
         for subgroup in ("with_assistant", "without_assistant"):
-            s = by.loc[(subgroup, r.barrier)]
-            row[subgroup] = f"{fmt_percent(s['prop'])} ({fmt_int(s['n'])} / {fmt_int(s['N'])})"
+            s = published.cell(subgroup, b, "cited")
+            row[subgroup] = f"{s.percent} ({s.n_over_N})"
+            row["hidden"] = row["hidden"] or not s.shown
         rows.append(row)
     return rows
 
@@ -217,13 +262,11 @@ def barrier_rows(codebook: Codebook, barriers: pd.DataFrame) -> list[dict]:
 def render_gps_report(
     *,
     summary: str,
-    indicators: str,
-    distributions: str,
     shares: str,
     texts: str,
     determinants: str,
     model: str,
-    barriers: str,
+    published: str,
     raw: str,
     codebook: str,
     pdf: str,
@@ -232,15 +275,14 @@ def render_gps_report(
     code: str,
     config_digest: str,
 ) -> None:
+    """The GP report; every count of GPs comes from the region's published GP table."""
     cb = load_codebook(codebook)
-    region = meta["region"]
     respondents = pd.read_parquet(summary)
     counts = respondents.iloc[0]
-    ind, dist = pd.read_parquet(indicators), pd.read_parquet(distributions)
-    barrier_table, determinant_table = pd.read_parquet(barriers), pd.read_parquet(determinants)
-    share_table = pd.read_parquet(shares)
+    cells = Published.read(published)
+    determinant_table, share_table = pd.read_parquet(determinants), pd.read_parquet(shares)
     model_table = model_context(cb, pd.read_parquet(model))
-    methods = methods_context(cb, settings, None)
+    methods = methods_context(cb, settings, cells.threshold, outputs=GP_OUTPUTS)
     confidence = settings.get("confidence", 0.95)
     title = f"{cb.title_fr} — {meta['region_label']}"
     text_labels = [(v.name, v.label_fr) for v in cb.variables if v.type == "text" and not v.restricted and v.page]
@@ -252,10 +294,12 @@ def render_gps_report(
         "subtitle": "Enquête auprès des médecins généralistes",
         "essentials": {
             "messages": essentials.first_messages(
-                essentials.determinant_messages(cb, determinant_table, share_table, p_adjust_name=methods["p_adjust"]),
-                essentials.barrier_message(cb, barrier_table),
+                essentials.determinant_messages(
+                    cb, determinant_table, share_table, cells, p_adjust_name=methods["p_adjust"]
+                ),
+                essentials.barrier_message(cb, cells),
             ),
-            "figures": essentials.headline_figures(cb, ind, region, essentials.GP_HEADLINES, confidence=confidence),
+            "figures": essentials.headline_figures(cb, cells, ALL, essentials.GP_HEADLINES, confidence=confidence),
             "note": f"{fmt_int(counts['responses'])} médecins répondants ({fmt_int(counts['complete'])} réponses "
             "complètes) ; déterminants : p ajusté pour tests multiples inférieur à 0,05.",
         },
@@ -266,16 +310,16 @@ def render_gps_report(
             "partial": fmt_int(counts["partial"]),
             "rejected": fmt_int(counts["rejected"]),
         },
-        "indicators": indicator_rows(cb, ind, region, None, None),
-        "profile": distribution_items(cb, dist, PROFILE),
-        "determinants": determinant_groups(cb, determinant_table, share_table),
-        "determinant_figure": determinant_chart(cb, determinant_table),
+        "indicators": indicator_rows(cb, cells, ALL, None),
+        "profile": distribution_items(cb, cells, PROFILE),
+        "determinants": determinant_groups(cb, determinant_table, cells, share_table),
+        "determinant_figure": determinant_chart(cb, determinant_table, cells),
         "model": model_table,
-        "barriers": barrier_rows(cb, barrier_table),
-        "barrier_figure": barrier_figure(cb, barrier_table),
-        "tasks_figure": group_figure(cb, dist, "tasks", "Tâches confiées à l'assistant", "médecins travaillant avec un assistant"),
-        "with_items": distribution_items(cb, dist, WITH_ASSISTANT_ITEMS),
-        "without_items": distribution_items(cb, dist, WITHOUT_ASSISTANT_ITEMS),
+        "barriers": barrier_rows(cb, cells),
+        "barrier_figure": barrier_figure(cb, cells),
+        "tasks_figure": group_figure(cb, cells, "tasks", "Tâches confiées à l'assistant", "médecins travaillant avec un assistant"),
+        "with_items": distribution_items(cb, cells, WITH_ASSISTANT_ITEMS),
+        "without_items": distribution_items(cb, cells, WITHOUT_ASSISTANT_ITEMS),
         "texts": [g for name, label in text_labels for g in text_groups(free_texts, name, [("", label)], limit=MAX_TEXTS)],
         "texts_note": "Réponses libres, sans balises ni liens ; noms, numéros de téléphone et adresses électroniques "
         "retirés ; les réponses identiques sont comptées une fois (« × n »). Liste complète : gps/texts.parquet.",

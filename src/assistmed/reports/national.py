@@ -1,6 +1,7 @@
 """Context builder and renderer of the report on all regions together (« Ensemble des régions »): regions
 side by side and charted, each region against the rest, comparisons between regions, pooled tests with
-their sensitivity test stratified by practice, the GP strand side by side, and the design note."""
+their sensitivity test stratified by practice, the GP strand side by side, and the design note. Every
+headline figure comes from a published table (the national one, each region's GP one)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
+from assistmed.disclosure.cells import Published
+from assistmed.disclosure.gps import ALL
 from assistmed.patients import NATIONAL
 from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
     STRATIFIED_TEST_NAMES,
     TEST_NAMES,
+    chart_value,
     figure,
-    indicator_interval,
     indicator_rows,
     methods_context,
     n_range,
@@ -31,11 +34,9 @@ NATIONAL_LABEL = "Ensemble des régions"
 MAX_CHARTED_REGIONS = 5  # beyond, the chart shows the pooled scope only (the table lists every region)
 
 
-def regions_side_by_side(codebook: Codebook, indicators: pd.DataFrame, scopes: Mapping[str, str]) -> list[dict]:
-    """For each headline indicator, one row per scope (region, then all regions): n / N, %, IC."""
-    by_scope = {
-        scope: {r["label"]: r for r in indicator_rows(codebook, indicators, scope, None, None)} for scope in scopes
-    }
+def regions_side_by_side(codebook: Codebook, published: Published, scopes: Mapping[str, str]) -> list[dict]:
+    """For each headline indicator, one row per scope (region, then all regions): n / N, %, IC, as published."""
+    by_scope = {scope: {r["label"]: r for r in indicator_rows(codebook, published, scope, None)} for scope in scopes}
     items = []
     for ind in codebook.indicators:
         rows = [
@@ -48,26 +49,30 @@ def regions_side_by_side(codebook: Codebook, indicators: pd.DataFrame, scopes: M
     return items
 
 
-def regions_figure(codebook: Codebook, indicators: pd.DataFrame, scopes: Mapping[str, str], source: str) -> dict:
+def regions_figure(codebook: Codebook, published: Published, scopes: Mapping[str, str], source: str) -> dict:
     """Every indicator, one point per region and one for all regions (the pooled scope only beyond
-    MAX_CHARTED_REGIONS regions)."""
-    table = indicators.set_index(["scope", "indicator"])
+    MAX_CHARTED_REGIONS regions), as published (a hidden figure is not drawn)."""
     shown = scopes if len(scopes) <= MAX_CHARTED_REGIONS + 1 else {NATIONAL: scopes[NATIONAL]}
-    names = [ind for ind in codebook.indicators if (NATIONAL, ind.name) in table.index]
-    series = [(label, [indicator_interval(table, scope, ind.name, None) for ind in names]) for scope, label in shown.items()]
+    names = [ind for ind in codebook.indicators if (NATIONAL, ind.name, "") in published]
+    series = [
+        (label, [chart_value(published.cell(scope, ind.name)) if (scope, ind.name, "") in published else None
+                 for ind in names])
+        for scope, label in shown.items()
+    ]
     alt = " ; ".join(
         f"{ind.label_fr} : " + ", ".join(
-            f"{label} {fmt_percent(table.loc[(scope, ind.name), 'prop'])}" for scope, label in shown.items()
-            if (scope, ind.name) in table.index
+            f"{label} {published.cell(scope, ind.name).percent}" for scope, label in shown.items()
+            if (scope, ind.name, "") in published
         )
         for ind in names
     )
-    pooled = indicators[(indicators["scope"] == NATIONAL) & (indicators["indicator"] != "response_rate")]
+    frame = published.frame
+    pooled = frame[(frame["scope"] == NATIONAL) & (frame["category"] == "") & (frame["variable"] != "response_rate")]
     return figure(
         charts.grouped_intervals([ind.label_fr for ind in names], series, "Proportion (IC 95 %)"),
         "Indicateurs principaux par région et pour l'ensemble des régions",
         f"Proportions par région : {alt}.",
-        f"{source} ; ensemble des régions : {n_range(pooled['N'].tolist())} répondants selon l'indicateur.",
+        f"{source} ; ensemble des régions : {n_range([int(n) for n in pooled['N']])} répondants selon l'indicateur.",
     )
 
 
@@ -102,8 +107,12 @@ def pooled_test_rows(codebook: Codebook, associations: pd.DataFrame) -> list[dic
     ]
 
 
-def region_difference_rows(codebook: Codebook, comparisons: pd.DataFrame, labels: Mapping[str, str]) -> list[dict]:
-    """Each region against the rest of the regions, every indicator (regions are few)."""
+def region_difference_rows(
+    codebook: Codebook, comparisons: pd.DataFrame, labels: Mapping[str, str], published: Published
+) -> list[dict]:
+    """Each region against the rest of the regions, every indicator whose figures are published as they are
+    (regions are few)."""
+    comparisons = essentials.printable_comparisons(comparisons, published)
     return [
         {
             "region": labels.get(r.scope, r.scope),
@@ -118,31 +127,30 @@ def region_difference_rows(codebook: Codebook, comparisons: pd.DataFrame, labels
     ]
 
 
-def gp_side_by_side(gp_codebook: Codebook, tables: Sequence[pd.DataFrame], labels: Sequence[str]) -> list[dict]:
-    """The GP survey's indicators, one row per region that has one (surveys are not pooled: each was
-    diffused on its own and none has a known denominator)."""
+def gp_side_by_side(gp_codebook: Codebook, tables: Sequence[Published], labels: Sequence[str]) -> list[dict]:
+    """The GP survey's indicators as each region published them, one row per region that has one (surveys
+    are not pooled: each was diffused on its own and none has a known denominator)."""
     items = []
     for ind in gp_codebook.indicators:
-        rows = []
-        for table, label in zip(tables, labels, strict=True):
-            part = table[table["indicator"] == ind.name]
-            for r in part.itertuples(index=False):
-                rows.append(
-                    {"label": label, "nN": f"{fmt_int(r.n)} / {fmt_int(r.N)}", "pct": fmt_percent(r.prop),
-                     "ci": f"[{fmt_percent(r.ci_low)} ; {fmt_percent(r.ci_high)}]"}
-                )
+        rows = [
+            {"label": label, "nN": t.cell(ALL, ind.name).n_over_N, "pct": t.cell(ALL, ind.name).percent,
+             "ci": t.cell(ALL, ind.name).ci, "hidden": not t.cell(ALL, ind.name).shown}
+            for t, label in zip(tables, labels, strict=True)
+            if (ALL, ind.name, "") in t
+        ]
         if rows:
             items.append({"label": ind.label_fr, "rows": rows})
     return items
 
 
-def gp_message(gp_codebook: Codebook, tables: Sequence[pd.DataFrame], labels: Sequence[str]) -> list[str]:
-    """The share of GPs working with an assistant in each region that surveyed its GPs."""
-    parts = []
-    for table, label in zip(tables, labels, strict=True):
-        row = table[table["indicator"] == "with_assistant"]
-        if len(row):
-            parts.append(f"{fmt_percent(row['prop'].iloc[0])} en {label} ({fmt_int(row['n'].iloc[0])} / {fmt_int(row['N'].iloc[0])})")
+def gp_message(gp_codebook: Codebook, tables: Sequence[Published], labels: Sequence[str]) -> list[str]:
+    """The share of GPs working with an assistant in each region that surveyed its GPs, as published."""
+    name = next((i.name for i in gp_codebook.indicators if i.variable == "has_assistant"), None)
+    parts = [
+        f"{t.cell(ALL, name).percent} en {label} ({t.cell(ALL, name).n_over_N})"
+        for t, label in zip(tables, labels, strict=True)
+        if name is not None and (ALL, name, "") in t
+    ]
     if not parts:
         return []
     return [f"Médecins généralistes répondants travaillant avec un assistant médical : {' ; '.join(parts)}."]
@@ -150,11 +158,11 @@ def gp_message(gp_codebook: Codebook, tables: Sequence[pd.DataFrame], labels: Se
 
 def render_national_report(
     *,
-    indicators: str,
+    published: str,
     associations: str,
     comparisons: str,
     period: str,
-    gp_indicators: Sequence[str],
+    gp_published: Sequence[str],
     raw: Sequence[str],
     codebook: str,
     gp_codebook: str,
@@ -166,13 +174,13 @@ def render_national_report(
     config_digest: str,
 ) -> None:
     cb, gp_cb = load_codebook(codebook), load_codebook(gp_codebook)
-    ind, assoc = pd.read_parquet(indicators), pd.read_parquet(associations)
+    cells, assoc = Published.read(published), pd.read_parquet(associations)
     compared, periods = pd.read_parquet(comparisons), pd.read_parquet(period)
     region_labels = meta["region_labels"]
     scopes = {**region_labels, NATIONAL: NATIONAL_LABEL}
-    gp_tables = [pd.read_parquet(p) for p in gp_indicators]
+    gp_tables = [Published.read(p) for p in gp_published]
     gp_labels = [region_labels[r] for r in gp_regions]
-    methods = methods_context(cb, settings, None, stratified=True)
+    methods = methods_context(cb, settings, cells.threshold, stratified=True)
     source = "Source : questionnaire patients, " + ", ".join(region_labels.values())
     pooled_period = periods[periods["scope"] == NATIONAL].iloc[0]
     title = f"{cb.title_fr} — {NATIONAL_LABEL}"
@@ -185,18 +193,18 @@ def render_national_report(
         "essentials": {
             "messages": essentials.first_messages(
                 essentials.units_differing_message(cb, compared, region_labels, unit_noun="région",
-                                                   rest_name="des régions"),
+                                                   rest_name="des régions", published=cells),
                 essentials.association_messages(cb, assoc[assoc["var_a"] != "region"], NATIONAL,
                                                 p_adjust_name=methods["p_adjust"]),
                 gp_message(gp_cb, gp_tables, gp_labels),
             ),
-            "figures": essentials.headline_figures(cb, ind, NATIONAL, essentials.PATIENT_HEADLINES,
+            "figures": essentials.headline_figures(cb, cells, NATIONAL, essentials.PATIENT_HEADLINES,
                                                    confidence=settings.get("confidence", 0.95)),
             "note": "Écarts : chaque région comparée au reste des régions, intervalle à 95 % de Newcombe de la "
             "différence ; patients de toutes les régions réunis, sans pondération.",
         },
         "limits": essentials.patient_limits(
-            ind, NATIONAL, practices=n_practices, comparisons=len(compared), rest_name="des régions"
+            cells, NATIONAL, practices=n_practices, comparisons=len(compared), rest_name="des régions"
         )
         + [
             "Les régions n'ont pas recueilli leurs questionnaires sur la même période ("
@@ -204,10 +212,10 @@ def render_national_report(
                          for r in periods[periods["scope"] != NATIONAL].itertuples(index=False))
             + ")."
         ],
-        "indicators": indicator_rows(cb, ind, NATIONAL, None, None),
-        "regions_figure": regions_figure(cb, ind, scopes, source),
-        "side_by_side": regions_side_by_side(cb, ind, scopes),
-        "differences": region_difference_rows(cb, compared, region_labels),
+        "indicators": indicator_rows(cb, cells, NATIONAL, None),
+        "regions_figure": regions_figure(cb, cells, scopes, source),
+        "side_by_side": regions_side_by_side(cb, cells, scopes),
+        "differences": region_difference_rows(cb, compared, region_labels, cells),
         "between": between_region_rows(cb, assoc),
         "tests": pooled_test_rows(cb, assoc),
         "gps": gp_side_by_side(gp_cb, gp_tables, gp_labels),

@@ -1,7 +1,8 @@
 """Context builders and renderers of the patient-strand reports (per practice and pooled per region).
 
-Every number printed comes from a table an analysis step wrote (indicators, distributions, associations,
-the region's descriptive tables of assistmed.patients.describe, the interview flow and themes): this module
+Every number printed comes from a table an analysis step wrote (the region's published table — every count,
+percentage and interval of the survey as the small-count policy lets it be printed —, associations, the
+region's descriptive tables of assistmed.patients.describe, the interview flow and themes): this module
 chooses, orders and formats. The regional report stays bounded whatever the number of practices: parts that
 list practices are capped (``MAX_*``), the complete lists being the CSV annexes.
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
-from assistmed.disclosure import is_small, suppress_partition
+from assistmed.disclosure.cells import Published
+from assistmed.disclosure.patients import SELECTION
 from assistmed.io import atomic_path
 from assistmed.patients import OPINION
 from assistmed.qual.flow import STAGES
@@ -22,18 +24,15 @@ from assistmed.qual.selection import SelectionRule
 from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
     figure,
-    hidden_cells,
     indicator_alt,
     indicator_chart,
     indicator_rows,
     input_digests,
-    masked,
     methods_context,
     n_range,
     period_text,
     provenance,
     quality_row,
-    suppressed,
     test_rows,
     text_groups,
 )
@@ -50,36 +49,39 @@ TABLES = "tables/"  # the CSV annexes, beside the reports' folder (results/<regi
 
 
 def item_tables(
-    codebook: Codebook, distributions: pd.DataFrame, scope: str, ref_scope: str | None, threshold: int | None
+    codebook: Codebook, published: Published, scope: str, ref_scope: str | None
 ) -> tuple[list[dict], list[dict]]:
-    """(single-choice items, multiple-choice groups) of ``scope``: each single-choice item's categories,
-    and one table per group of boxes (each box a row), with small cells masked and the reference scope's
-    percentage beside when ``ref_scope`` is given."""
-    mine = distributions[distributions["scope"] == scope]
-    ref = distributions[distributions["scope"] == ref_scope].set_index(["variable", "category"])["prop"] if ref_scope else None
+    """(single-choice items, multiple-choice groups) of ``scope`` as published: each single-choice item's
+    categories, and one table per group of boxes (each box a row), with the reference scope's percentage
+    beside when ``ref_scope`` is given. ``prop`` is what a chart may draw (None for a hidden cell)."""
+    frame = published.frame
+    part = frame[(frame["scope"] == scope) & (frame["category"] != "")]
     items, groups = [], {}
-    for name, part in mine.groupby("variable", sort=False):
-        variable = codebook.variable(name)
-        counts = [int(n) for n in part["n"]]
-        N = int(part["N"].iloc[0])
-        hidden = hidden_cells(counts, N, variable.is_categorical, threshold)
+    for v in codebook.variables:
+        rows_of = part[part["variable"] == v.name]
+        if not len(rows_of):
+            continue
         rows = []
-        for (category, n, prop), hide in zip(part[["category", "n", "prop"]].itertuples(index=False), hidden):
+        for category in rows_of["category"]:
+            cell = published.cell(scope, v.name, category)
             row = {
-                "label": variable.label_for_key(category) if variable.is_categorical else variable.label_fr.split(" : ", 1)[-1],
-                "n": masked(threshold) if hide else fmt_int(n),
-                "pct": masked(threshold) if hide else fmt_percent(prop),
-                "prop": None if hide else float(prop),
+                "label": v.label_for_key(category) if v.is_categorical else v.label_fr.split(" : ", 1)[-1],
+                "n": cell.count,
+                "pct": cell.percent,
+                "prop": cell.proportion,
+                "hidden": not cell.shown,
             }
-            if ref is not None:
-                row["ref_pct"] = fmt_percent(ref.get((name, category), float("nan")))
+            if ref_scope is not None:
+                ref = published.cell(ref_scope, v.name, category)
+                row["ref_pct"], row["hidden"] = ref.percent, row["hidden"] or not ref.shown
             rows.append(row)
-        if variable.is_categorical:
-            items.append({"name": name, "label": variable.label_fr, "rows": rows, "N": fmt_int(N)})
+        N = fmt_int(rows_of["N"].iloc[0])
+        if v.is_categorical:
+            items.append({"name": v.name, "label": v.label_fr, "rows": rows, "N": N})
         else:
-            group = groups.setdefault(variable.group or name, {"rows": [], "N": set()})
+            group = groups.setdefault(v.group or v.name, {"rows": [], "N": []})
             group["rows"] += rows
-            group["N"].add(N)
+            group["N"] = list(dict.fromkeys([*group["N"], N]))
     tables = []
     for key, group in groups.items():
         members = codebook.group_members(key) or [codebook.variable(key)]
@@ -89,7 +91,7 @@ def item_tables(
                 "name": key,
                 "label": f"{question} (plusieurs réponses possibles)",
                 "rows": group["rows"],
-                "N": " / ".join(fmt_int(n) for n in sorted(group["N"])),
+                "N": " / ".join(group["N"]),
             }
         )
     return items, tables
@@ -106,37 +108,34 @@ def group_figure(group: dict, source: str) -> dict:
     )
 
 
-def opinion_figure(
-    codebook: Codebook, distributions: pd.DataFrame, bars: Sequence[tuple[str, str, int | None]], source: str
-) -> dict:
-    """The overall opinion's distribution, one column per (scope id, name, threshold): a table of
-    percentages (small cells « < N » with their secondary partner) and the stacked chart of the same cells."""
+def opinion_figure(codebook: Codebook, published: Published, bars: Sequence[tuple[str, str]], source: str) -> dict:
+    """The overall opinion's distribution, one column per (scope id, name): the published percentages and
+    the stacked chart of the same cells (hidden cells grouped in one hatched segment, never given a size)."""
     variable = codebook.variable(OPINION)
-    props, cells, totals = [], [], []
-    for scope, _, threshold in bars:
-        part = distributions[(distributions["scope"] == scope) & (distributions["variable"] == OPINION)]
-        part = part.set_index("category").reindex(variable.keys)
-        counts = [0 if pd.isna(n) else int(n) for n in part["n"]]
-        hidden = hidden_cells(counts, sum(counts), True, threshold)
-        props.append([None if hide or pd.isna(p) else float(p) for p, hide in zip(part["prop"], hidden)])
-        cells.append([masked(threshold) if hide else fmt_percent(p) for p, hide in zip(part["prop"], hidden)])
-        totals.append(fmt_int(sum(counts)))
+    cells = [[published.cell(scope, OPINION, key) for key in variable.keys] for scope, _ in bars]
+    frame = published.frame
+    totals = [
+        fmt_int(frame.loc[(frame["scope"] == scope) & (frame["variable"] == OPINION), "N"].iloc[0]) for scope, _ in bars
+    ]
     categories = [variable.label_for_key(k) for k in variable.keys]
-    names = [name for _, name, _ in bars]
+    names = [name for _, name in bars]
     alt = " ; ".join(
-        f"{name} : " + ", ".join(f"{c} {col[i]}" for i, c in enumerate(categories)) for name, col in zip(names, cells)
+        f"{name} : " + ", ".join(f"{c} {col[i].percent}" for i, c in enumerate(categories)) for name, col in zip(names, cells)
     )
+    hidden = any(not c.shown for col in cells for c in col)
     return {
         "name": OPINION,
         "label": variable.label_fr,
         "columns": names,
-        "rows": [{"label": c, "cells": [col[i] for col in cells]} for i, c in enumerate(categories)],
+        "rows": [{"label": c, "cells": [col[i].percent for col in cells]} for i, c in enumerate(categories)],
         "N": totals,
+        "hidden": hidden,
         "figure": figure(
-            charts.stacked_distribution(names, categories, props),
+            charts.stacked_distribution(names, categories, [[c.proportion for c in col] for col in cells]),
             f"{variable.label_fr} : répartition des réponses",
             f"Barres empilées à 100 %. {alt}.",
-            f"{source} ; répondants : " + ", ".join(f"{name} {n}" for name, n in zip(names, totals)) + ".",
+            f"{source} ; répondants : " + ", ".join(f"{name} {n}" for name, n in zip(names, totals)) + "."
+            + (" Partie hachurée : réponses masquées, regroupées." if hidden else ""),
         ),
     }
 
@@ -149,12 +148,12 @@ def comment_groups(codebook: Codebook, comments: pd.DataFrame, scope: str, limit
 
 
 def difference_rows(
-    codebook: Codebook, comparisons: pd.DataFrame, labels: Mapping[str, str], threshold: int | None
+    codebook: Codebook, comparisons: pd.DataFrame, labels: Mapping[str, str], published: Published
 ) -> list[dict]:
-    """The practices that differ from the rest of the region, largest differences first (bounded)."""
-    differing = comparisons[comparisons["differs"]]
-    if threshold is not None:
-        differing = differing[[not suppressed(r, threshold) for _, r in differing.iterrows()]]
+    """The practices that differ from the rest of the region, largest differences first (bounded), among
+    the figures published as they are."""
+    differing = essentials.printable_comparisons(comparisons, published)
+    differing = differing[differing["differs"]]
     differing = differing.assign(size=differing["difference"].abs()).sort_values("size", ascending=False, kind="mergesort")
     return [
         {
@@ -169,18 +168,10 @@ def difference_rows(
     ]
 
 
-def selection_rows(
-    selection: pd.DataFrame, labels: Mapping[str, str], threshold: int
-) -> tuple[list[dict], str]:
-    """Interviewees selected per practice and in total; small counts hidden with a secondary partner."""
-    counts = [int(n) for n in selection["n_selected"]]
-    hidden = suppress_partition(counts, threshold)
-    rows = [
-        {"label": labels.get(str(p), str(p)), "n": masked(threshold) if hide else fmt_int(n)}
-        for p, n, hide in zip(selection["practice"], counts, hidden)
-    ]
-    total = sum(counts)
-    return rows, masked(threshold) if is_small(total, threshold) else fmt_int(total)
+def selection_rows(published: Published, labels: Mapping[str, str], region: str) -> tuple[list[dict], str]:
+    """Interviewees selected per practice and in total, as published."""
+    rows = [{"label": name, "n": published.cell(p, SELECTION).count} for p, name in labels.items()]
+    return rows, published.cell(region, SELECTION).count
 
 
 FLOW_LABELS = {
@@ -191,10 +182,14 @@ FLOW_LABELS = {
 }
 
 
-def flow_rows(flow: pd.DataFrame) -> list[dict]:
+def flow_rows(flow: pd.DataFrame, selected: str) -> list[dict]:
+    """The interview flow; the number selected as the selection's published total."""
     counts = flow.set_index("stage")["n"]
     return [
-        {"label": FLOW_LABELS[stage], "n": "non renseigné" if pd.isna(counts[stage]) else fmt_int(counts[stage])}
+        {
+            "label": FLOW_LABELS[stage],
+            "n": selected if stage == "selected" else "non renseigné" if pd.isna(counts[stage]) else fmt_int(counts[stage]),
+        }
         for stage in STAGES
     ]
 
@@ -219,24 +214,24 @@ def theme_rows(themes: pd.DataFrame, interviews_codebook: Codebook) -> list[dict
 def qualitative_context(
     codebook: Codebook,
     labels: Mapping[str, str],
-    threshold: int,
     *,
+    region: str,
     themes: str | None,
     selection: str | None,
     flow: str | None,
     interviews: Mapping | None,
     interviews_codebook: str | None,
 ) -> dict:
-    """The pooled report's interview section; every part is None when its input was not given."""
+    """The pooled report's interview section; every part is None when its input was not given (``selection``:
+    the published table of the interview selection)."""
     context: dict = {"rule": None, "selection": None, "selection_total": None, "flow": None, "themes": None}
     if interviews is not None:
         context["rule"] = SelectionRule.from_config(interviews).describe_fr(codebook)
     if selection is not None:
-        table = pd.read_parquet(selection)
-        rows, context["selection_total"] = selection_rows(table, labels, threshold)
+        rows, context["selection_total"] = selection_rows(Published.read(selection), labels, region)
         context["selection"] = rows if len(rows) <= MAX_LISTED else None
-    if flow is not None:
-        context["flow"] = flow_rows(pd.read_parquet(flow))
+    if flow is not None and context["selection_total"] is not None:
+        context["flow"] = flow_rows(pd.read_parquet(flow), context["selection_total"])
     if themes is not None:
         if interviews_codebook is None:
             raise ValueError("themes given without interviews_codebook: origin labels come from that codebook")
@@ -257,21 +252,21 @@ def _source(meta: Mapping, scope_name: str) -> str:
     return f"Source : questionnaire patients{years}, {scope_name}"
 
 
-def _indicator_figure(codebook, indicators, rows, scope, reference, source) -> dict:
-    """Figure of the indicators of ``scope`` (id, name, threshold) beside ``reference`` (id, name)."""
-    shown = indicators[(indicators["scope"] == scope[0]) & (indicators["indicator"] != "response_rate")]
+def _indicator_figure(codebook, published: Published, rows, scope, reference, source) -> dict:
+    """Figure of the indicators of ``scope`` (id, name) beside ``reference`` (id, name)."""
+    frame = published.frame
+    shown = frame[(frame["scope"] == scope[0]) & (frame["category"] == "") & (frame["variable"] != "response_rate")]
     return figure(
-        indicator_chart(codebook, indicators, scope, reference),
+        indicator_chart(codebook, published, scope, reference),
         "Indicateurs principaux et leurs intervalles de confiance à 95 %",
         indicator_alt(rows, scope[1], reference[1] if reference else None),
-        f"{source} ; {n_range(shown['N'].tolist())} répondants selon l'indicateur.",
+        f"{source} ; {n_range([int(n) for n in shown['N']])} répondants selon l'indicateur.",
     )
 
 
 def render_practice_report(
     *,
-    indicators: str,
-    distributions: str,
+    published: str,
     associations: str,
     comparisons: str,
     comments: str,
@@ -282,30 +277,30 @@ def render_practice_report(
     pdf: str,
     meta: Mapping,
     settings: Mapping,
-    threshold: int,
     code: str,
     config_digest: str,
     agreement: str | None = None,
 ) -> None:
-    """A practice's report; ``quality`` is its quality summary (clean step), ``agreement`` its double-entry
-    agreement table when it was typed twice."""
+    """A practice's report; every figure of the survey comes from the region's published table. ``quality``
+    is its quality summary (clean step), ``agreement`` its double-entry agreement table when it was typed
+    twice."""
     cb = load_codebook(codebook)
     practice, region = meta["practice"], meta["region"]
     label = meta["practice_labels"].get(practice, practice)
     region_label = meta["region_label"]
-    ind, dist = pd.read_parquet(indicators), pd.read_parquet(distributions)
+    cells = Published.read(published)
     compared, periods = pd.read_parquet(comparisons), pd.read_parquet(period)
+    confidence = settings.get("confidence", 0.95)
     source = _source(meta, label)
-    rows = indicator_rows(cb, ind, practice, region, threshold)
-    items, groups = item_tables(cb, dist, practice, region, threshold)
-    opinion = opinion_figure(cb, dist, [(practice, label, threshold), (region, region_label, None)], _source(meta, label))
+    rows = indicator_rows(cb, cells, practice, region)
+    items, groups = item_tables(cb, cells, practice, region)
+    opinion = opinion_figure(cb, cells, [(practice, label), (region, region_label)], source)
     figures = essentials.headline_figures(
-        cb, ind, practice, essentials.PATIENT_HEADLINES, threshold=threshold, reference=(region, "région")
+        cb, cells, practice, essentials.PATIENT_HEADLINES, reference=(region, "région"), confidence=confidence
     )
-    rest = "de la région"
     messages = essentials.first_messages(
-        essentials.difference_messages(cb, compared, practice, rest_name=rest, threshold=threshold),
-        essentials.most_cited_messages(cb, ind, dist, practice, threshold=threshold),
+        essentials.difference_messages(cb, compared, practice, rest_name="de la région", published=cells),
+        essentials.most_cited_messages(cb, cells, practice),
     )
     title = f"{cb.title_fr} — {label}"
     context = {
@@ -320,10 +315,11 @@ def render_practice_report(
             "Newcombe de la différence ; un écart est retenu quand cet intervalle exclut 0.",
         },
         "limits": essentials.patient_limits(
-            ind, practice, practices=1, comparisons=int((compared["scope"] == practice).sum()), threshold=threshold
+            cells, practice, practices=1, comparisons=int((compared["scope"] == practice).sum()),
+            threshold=cells.threshold,
         ),
         "indicators": rows,
-        "indicator_figure": _indicator_figure(cb, ind, rows, (practice, label, threshold), (region, region_label), source),
+        "indicator_figure": _indicator_figure(cb, cells, rows, (practice, label), (region, region_label), source),
         "opinion": opinion,
         "items": items,
         "groups": groups,
@@ -332,7 +328,7 @@ def render_practice_report(
         "comments": comment_groups(cb, pd.read_parquet(comments), practice, MAX_PRACTICE_COMMENTS),
         "comments_note": "Textes libres des patients, sans balises ni liens ; noms, numéros de téléphone et adresses "
         "électroniques retirés ; les commentaires identiques sont comptés une fois (« × n »).",
-        "methods": methods_context(cb, settings, threshold),
+        "methods": methods_context(cb, settings, cells.threshold),
         "provenance": provenance(
             codebook=cb, code=code, config_digest=config_digest, seed=settings.get("seed", 20210101),
             dates=_period_of(periods, practice), inputs=[raw],
@@ -347,19 +343,19 @@ def agreement_by_practice(paths: Sequence[str | Path]) -> dict[str, pd.DataFrame
     return {str(t["practice"].iloc[0]): t for t in tables}
 
 
-def by_practice_rows(codebook: Codebook, indicators: pd.DataFrame, labels: Mapping[str, str], threshold: int) -> list[dict]:
-    """The annex of indicators by practice: one row per practice (bounded by MAX_LISTED), % per indicator."""
-    table = indicators.set_index(["scope", "indicator"])
+def by_practice_rows(codebook: Codebook, published: Published, labels: Mapping[str, str]) -> list[dict]:
+    """The annex of indicators by practice: one row per practice (bounded by MAX_LISTED), % per indicator as
+    published."""
     rows = []
     for practice, label in list(labels.items())[:MAX_LISTED]:
-        cells = []
-        for indicator in codebook.indicators:
-            if (practice, indicator.name) not in table.index:
-                cells.append("—")
-                continue
-            r = table.loc[(practice, indicator.name)]
-            cells.append(masked(threshold) if suppressed(r, threshold) else fmt_percent(r["prop"]))
-        rows.append({"label": label, "cells": cells})
+        cells = [
+            published.cell(practice, ind.name) if (practice, ind.name, "") in published else None
+            for ind in codebook.indicators
+        ]
+        rows.append(
+            {"label": label, "cells": ["—" if c is None else c.percent for c in cells],
+             "hidden": any(c is not None and not c.shown for c in cells)}
+        )
     return rows
 
 
@@ -374,8 +370,7 @@ def write_input_digests(raw: Sequence[str | Path], output: str | Path) -> None:
 
 def render_region_patients_report(
     *,
-    indicators: str,
-    distributions: str,
+    published: str,
     associations: str,
     comparisons: str,
     comments: str,
@@ -387,7 +382,6 @@ def render_region_patients_report(
     digests: str,
     meta: Mapping,
     settings: Mapping,
-    threshold: int,
     code: str,
     config_digest: str,
     themes: str | None = None,
@@ -397,16 +391,17 @@ def render_region_patients_report(
     interviews_codebook: str | None = None,
     agreement: Sequence[str] = (),
 ) -> None:
-    """The region's pooled report, and the CSV of its input digests (``digests``). ``quality``: every
-    practice's quality summary, ``agreement``: the double-entry agreement tables of practices typed twice. ``themes`` (Parquet of
-    `summarise_themes`), ``selection`` (of `count_interview_candidates`), ``flow`` (of `interview_flow`),
-    ``interviews`` (the config's selection rule) and ``interviews_codebook`` feed the interview section;
-    without them it says that no interview was coded for the region."""
+    """The region's pooled report, and the CSV of its input digests (``digests``). Every figure of the
+    survey comes from the region's published table. ``quality``: every practice's quality summary,
+    ``agreement``: the double-entry agreement tables of practices typed twice. ``themes`` (Parquet of
+    `summarise_themes`), ``selection`` (published table of the interview selection), ``flow`` (of
+    `interview_flow`), ``interviews`` (the config's selection rule) and ``interviews_codebook`` feed the
+    interview section; without them it says that no interview was coded for the region."""
     cb = load_codebook(codebook)
     region = meta["region"]
     labels = meta["practice_labels"]
     region_label = meta["region_label"]
-    ind, dist, tests = pd.read_parquet(indicators), pd.read_parquet(distributions), pd.read_parquet(associations)
+    cells, tests = Published.read(published), pd.read_parquet(associations)
     compared, periods = pd.read_parquet(comparisons), pd.read_parquet(period)
     source = _source(meta, region_label)
     agreements = agreement_by_practice(agreement)
@@ -415,25 +410,25 @@ def render_region_patients_report(
         for p, path in zip(list(labels)[:MAX_LISTED], quality)
     ]
     qualitative = qualitative_context(
-        cb, labels, threshold, themes=themes, selection=selection, flow=flow, interviews=interviews,
+        cb, labels, region=region, themes=themes, selection=selection, flow=flow, interviews=interviews,
         interviews_codebook=interviews_codebook,
     )
     theme_table = pd.read_parquet(themes) if themes else None
     flow_table = pd.read_parquet(flow) if flow else None
-    p_adjust = methods_context(cb, settings, threshold)["p_adjust"]
-    methods = methods_context(cb, settings, threshold, stratified="p_stratified" in tests.columns)
+    methods = methods_context(cb, settings, cells.threshold, stratified="p_stratified" in tests.columns)
     methods["selection_rule"] = qualitative["rule"]
     side_by_side = len(labels) <= MAX_SIDE_BY_SIDE
-    bars = ([(p, name, threshold) for p, name in labels.items()] if side_by_side else []) + [(region, region_label, None)]
-    rows = indicator_rows(cb, ind, region, None, None)
-    items, groups = item_tables(cb, dist, region, None, None)
+    bars = ([*labels.items()] if side_by_side else []) + [(region, region_label)]
+    rows = indicator_rows(cb, cells, region, None)
+    items, groups = item_tables(cb, cells, region, None)
     messages = essentials.first_messages(
         essentials.units_differing_message(cb, compared, labels, unit_noun="cabinet", rest_name="de la région",
-                                           threshold=threshold),
-        essentials.association_messages(cb, tests, region, p_adjust_name=p_adjust),
-        essentials.most_cited_messages(cb, ind, dist, region),
-        essentials.interview_message(flow_table, theme_table),
+                                           published=cells),
+        essentials.association_messages(cb, tests, region, p_adjust_name=methods["p_adjust"]),
+        essentials.most_cited_messages(cb, cells, region),
+        essentials.interview_message(flow_table, theme_table, qualitative["selection_total"]),
     )
+    printable = essentials.printable_comparisons(compared, cells)
     digest_annex = f"{TABLES}{Path(digests).name}"
     write_input_digests(raw, digests)
     title = f"{cb.title_fr} — {region_label}"
@@ -444,20 +439,22 @@ def render_region_patients_report(
         "subtitle": f"Rapport régional : {fmt_int(len(labels))} cabinets",
         "essentials": {
             "messages": messages,
-            "figures": essentials.headline_figures(cb, ind, region, essentials.PATIENT_HEADLINES),
+            "figures": essentials.headline_figures(
+                cb, cells, region, essentials.PATIENT_HEADLINES, confidence=settings.get("confidence", 0.95)
+            ),
             "note": "Écarts : chaque cabinet comparé au reste de la région (les autres cabinets), intervalle à 95 % "
             "de Newcombe de la différence ; associations : p ajusté pour tests multiples inférieur à 0,05.",
         },
         "limits": essentials.patient_limits(
-            ind, region, practices=len(labels), comparisons=len(compared),
+            cells, region, practices=len(labels), comparisons=len(compared),
             interviews_min_negative=int(interviews["min_negative"]) if interviews else None,
         ),
         "indicators": rows,
-        "indicator_figure": _indicator_figure(cb, ind, rows, (region, region_label, None), None, source),
-        "differences": difference_rows(cb, compared, labels, threshold),
-        "n_comparisons": fmt_int(len(compared)),
-        "n_differing": fmt_int(int(compared["differs"].sum())),
-        "opinion": opinion_figure(cb, dist, bars, source),
+        "indicator_figure": _indicator_figure(cb, cells, rows, (region, region_label), None, source),
+        "differences": difference_rows(cb, compared, labels, cells),
+        "n_comparisons": fmt_int(len(printable)),
+        "n_differing": fmt_int(int(printable["differs"].sum())),
+        "opinion": opinion_figure(cb, cells, bars, source),
         "side_by_side": side_by_side,
         "items": items,
         "group_figures": [group_figure(g, source) for g in groups],
@@ -472,7 +469,7 @@ def render_region_patients_report(
         "qualitative": qualitative,
         "practice_labels": list(labels.values())[:MAX_LISTED],
         "indicator_labels": [i.label_fr for i in cb.indicators],
-        "by_practice": by_practice_rows(cb, ind, labels, threshold),
+        "by_practice": by_practice_rows(cb, cells, labels),
         "annex_complete": len(labels) <= MAX_LISTED,
         "indicators_csv": f"{TABLES}patients-indicators.csv",
         "methods": methods,

@@ -1,0 +1,11 @@
+from assistmed.disclosure.patients import disclose_selection
+from assistmed.log import to_log
+
+with to_log(snakemake.log[0]):
+    disclose_selection(
+        **snakemake.input,
+        **snakemake.output,
+        region=snakemake.wildcards.region,
+        practices=snakemake.params.practices,
+        threshold=snakemake.params.threshold,
+    )
