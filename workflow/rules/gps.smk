@@ -32,6 +32,7 @@ rule clean_gps:
         "../envs/assistmed.yaml"
     params:
         extra_columns=lambda wc: {"region": wc.region},
+        period=lambda wc: config["regions"][wc.region]["gps"].get("period"),
         code=CODE,
     script:
         "../scripts/clean.py"

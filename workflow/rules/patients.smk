@@ -34,6 +34,9 @@ rule clean_practice:
         "../envs/assistmed.yaml"
     params:
         extra_columns=lambda wc: {"region": wc.region, "practice": wc.practice},
+        period=lambda wc: config["regions"][wc.region]["patients"].get("period"),
+        distributed=lambda wc: distributed(wc.region)[wc.practice],
+        distributed_key=lambda wc: f"regions.{wc.region}.patients.practices.{wc.practice}.distributed",
         code=CODE,
     script:
         "../scripts/clean.py"
