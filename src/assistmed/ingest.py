@@ -161,13 +161,17 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _quote_fault(lines: list[str], exc: csv.Error | None, first: int) -> str:
+def _quote_fault(exc: csv.Error | None, swallows_rows: bool, at_end: bool) -> str:
+    """Why a row whose quotes do not close as a comment's would is a fault, and how to fix it."""
     if exc is not None and "expected after" in str(exc):
         return "guillemets mal placés (un guillemet fermant suivi d'autres caractères) : corrigez la cellule"
-    return (
-        f"guillemet ouvert et jamais refermé (lignes {first} à {first + len(lines) - 1} du fichier texte) : "
-        "ajoutez le guillemet fermant ou retirez le guillemet ouvrant"
-    )
+    if swallows_rows:
+        where = "la cellule engloberait les lignes suivantes, qui ressemblent à des questionnaires"
+    elif at_end:
+        where = "la cellule irait jusqu'à la fin du fichier"
+    else:
+        where = f"la cellule engloberait plus de {MAX_MULTILINE_LINES} lignes"
+    return f"guillemet ouvert et jamais refermé ({where}) : ajoutez le guillemet fermant ou retirez le guillemet ouvrant"
 
 
 def _csv_records(name: str, text: str, delimiter: str | None) -> list[_Record]:
@@ -197,17 +201,17 @@ def _parse_csv_lines(name: str, lines: list[str], delimiter: str) -> list[_Recor
     while start < len(lines):
         window = lines[start : start + MAX_MULTILINE_LINES]
         reader = csv.reader(window, delimiter=delimiter, strict=True)
-        fault = ""
+        fault, error = "", None
         try:
             cells = next(reader, [])
             span = reader.line_num
         except csv.Error as exc:
-            fault = _quote_fault(window, exc, start + 1)
-        if not fault and span > 1:
-            if any(line.count(delimiter) >= row_like for line in window[1:span]):
-                fault = _quote_fault(window[:span], None, start + 1)
-            elif sum(map(len, window[:span])) > MAX_MULTILINE_CHARS:
-                fault = f"cellule sur {span} lignes de plus de {_count(MAX_MULTILINE_CHARS)} caractères (guillemet oublié ?)"
+            error, span = exc, len(window)
+        swallows_rows = any(line.count(delimiter) >= row_like for line in window[1:span])
+        if error or (span > 1 and swallows_rows):
+            fault = _quote_fault(error, swallows_rows, at_end=start + len(window) == len(lines))
+        elif span > 1 and sum(map(len, window[:span])) > MAX_MULTILINE_CHARS:
+            fault = f"cellule sur {span} lignes de plus de {_count(MAX_MULTILINE_CHARS)} caractères (guillemet oublié ?)"
         if fault:
             records.append(_Record(cells=window[0].rstrip("\r\n").split(delimiter), fault=fault, aligned=False))
             start += 1

@@ -34,7 +34,10 @@ def test_an_unbalanced_quote_rejects_its_row_and_keeps_the_43_below(tmp_path, ch
     result = chain(write_csv(tmp_path / "quote.csv", text))
     assert data_lines(text) == 53 == len(result.clean) + len(result.rejects)
     assert len(result.clean) == 52 and list(result.rejects["source_row"]) == [11]
-    assert result.reason(11).startswith("guillemet ouvert et jamais refermé (lignes 11 à")
+    assert result.reason(11) == (
+        "guillemet ouvert et jamais refermé (la cellule engloberait les lignes suivantes, qui ressemblent à des "
+        "questionnaires) : ajoutez le guillemet fermant ou retirez le guillemet ouvrant"
+    )
     assert result.clean["comment"].fillna("").str.len().max() < 100
     assert "53 lignes sous l'en-tête = 53 lignes du tableur + 0 lignes de suite" in result.log
     for frame in (result.ingested, result.clean, result.rejects):
