@@ -52,9 +52,10 @@ LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 MAX_CELL_CHARS = 32_767
 # What an over-long cell keeps in the rejects.
 KEPT_CHARS = 200
-# A cell typed on several lines (Alt+Entrée in Excel) is a comment: a few lines, a paragraph at most.
-MAX_MULTILINE_LINES = 20
-MAX_MULTILINE_CHARS = 2_000
+# A cell typed on several lines (Alt+Entrée in Excel, a long answer in LimeSurvey) is a comment: a few
+# paragraphs at most. The row-like-line test below catches a stray quote; these bounds catch what it cannot.
+MAX_MULTILINE_LINES = 50
+MAX_MULTILINE_CHARS = 10_000
 # An .xlsx is a zip: what it unpacks to is bounded before anything reads it (a few thousand questionnaires
 # take a few megabytes; a crafted file can unpack to gigabytes).
 MAX_XLSX_BYTES = 64 * 1024 * 1024
@@ -91,8 +92,6 @@ class _Record:
     cells: list[str]
     lines: int = 1
     fault: str = ""
-    # Cells that cannot be aligned with the header (a quote left open, a separator lost) are not kept.
-    aligned: bool = True
     # A workbook's cells sit in their columns: a cell beyond the last header does not shift the others.
     in_columns: bool = False
 
@@ -213,7 +212,7 @@ def _parse_csv_lines(name: str, lines: list[str], delimiter: str) -> list[_Recor
         elif span > 1 and sum(map(len, window[:span])) > MAX_MULTILINE_CHARS:
             fault = f"cellule sur {span} lignes de plus de {_count(MAX_MULTILINE_CHARS)} caractères (guillemet oublié ?)"
         if fault:
-            records.append(_Record(cells=window[0].rstrip("\r\n").split(delimiter), fault=fault, aligned=False))
+            records.append(_Record(cells=window[0].rstrip("\r\n").split(delimiter), fault=fault))
             start += 1
             continue
         if not header_seen and any(c.strip() for c in cells):
@@ -377,7 +376,7 @@ def _file_kind(path: Path, data: bytes, declared: str | None) -> str:
 def _header(path: Path, cells: list[str], rows: list[_Record]) -> list[str]:
     header = [h.strip() for h in cells]
     for index, name in enumerate(header):
-        if not name and any(index < len(r.cells) and r.cells[index].strip() for r in rows if r.aligned):
+        if not name and any(index < len(r.cells) and r.cells[index].strip() for r in rows if not r.fault):
             header[index] = f"(colonne {column_letter(index)} sans titre)"
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
@@ -406,15 +405,17 @@ def _row_faults(record: _Record, header: list[str], width: int) -> tuple[list[st
     A row of a text file with more cells than the header (a separator too many) or fewer than it needs (a
     separator lost, a file cut short) cannot be lined up: any of its cells may sit under the wrong header.
     """
-    faults = [record.fault] if record.fault else []
+    if record.fault:  # the line could not be read as a row: its cells say nothing more
+        return [record.fault], False
+    faults = []
     cells = record.cells
-    aligned = record.aligned
+    aligned = True
     extra = [i for i in range(len(header), len(cells)) if cells[i].strip()]
     if extra:
         faults.append(
             f"cellule remplie en colonne {column_letter(extra[0])}, au-delà du dernier en-tête (ligne décalée ?)"
         )
-        aligned = aligned and record.in_columns
+        aligned = record.in_columns
     if len(cells) < width and any(c.strip() for c in cells) and not record.in_columns:
         faults.append(
             f"{len(cells)} cellules pour {width} colonnes : ligne incomplète (fichier coupé ou séparateur effacé ?)"

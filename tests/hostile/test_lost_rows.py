@@ -70,6 +70,14 @@ def test_a_quoted_cell_longer_than_a_comment_is_a_fault_not_a_merge(tmp_path, ch
     assert "guillemet ouvert et jamais refermé" in result.reason(3)
 
 
+def test_a_multiline_cell_of_more_than_ten_thousand_characters_is_a_fault(tmp_path, chain):
+    text = csv_text([respondent(1), respondent(2, comment="\n".join(["mot " * 75] * 40)), respondent(3)])
+    result = chain(write_csv(tmp_path / "wide.csv", text))
+    assert list(result.clean["questionnaire_id"]) == ["1", "3"]
+    assert result.reason(3) == "cellule sur 40 lignes de plus de 10\u202f000 caractères (guillemet oublié ?)"
+    assert len(result.clean) + len(result.rejects) == data_lines(text)
+
+
 def test_a_file_cut_inside_a_cell_rejects_its_short_last_row(tmp_path, chain):
     cut = csv_text(respondents(3)) + csv_line(row_cells(respondent(4), list(HEADERS)))[:40]
     result = chain(write_csv(tmp_path / "cut.csv", cut))
