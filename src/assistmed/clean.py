@@ -263,16 +263,19 @@ def clean_file(
     period: Mapping | None = None,
     distributed: int | None = None,
     distributed_key: str = "distributed",
+    source: str | Path | None = None,
 ) -> None:
     """Clean one ingested file; write the kept rows and the rejected rows (with reasons) as Parquet, and
     when asked the nulled cells and the quality summary (``assistmed.quality``).
 
-    A file of which no row is kept, or that keeps more questionnaires than ``distributed`` (the config's
-    ``distributed_key``) says were handed out, stops the job with that sentence.
+    Messages name ``source``, the data-entry file the rows were typed in, when it is given (the ingested
+    file otherwise). A file of which no row is kept, or that keeps more questionnaires than ``distributed``
+    (the config's ``distributed_key``) says were handed out, stops the job with that sentence.
     """
     codebook = load_codebook(codebook_path)
     ingested = pd.read_parquet(raw)
-    result = clean_table(ingested, codebook, source=str(raw), period=period)
+    where = Path(source or raw).name
+    result = clean_table(ingested, codebook, source=str(source or raw), period=period)
     nulled_frame = nulled_cells(result.cell_issues, codebook, ingested.attrs.get(SOURCE_COLUMNS, {}))
     answered = [
         v.name for v in codebook.variables if v.name in ingested and v.name != codebook.id_variable and not v.restricted
@@ -282,23 +285,23 @@ def clean_file(
         for position, (name, value) in enumerate((extra_columns or {}).items()):
             frame.insert(position, name, value)
     for issue in result.cell_issues.itertuples(index=False):
-        log.warning("%s, ligne %d, colonne %s : %s", raw, issue.source_row, issue.column, issue.problem)
+        log.warning("%s, ligne %d, colonne %s : %s", where, issue.source_row, issue.column, issue.problem)
     for reject in result.rejects.itertuples(index=False):
-        log.warning("%s, ligne %d rejetée : %s", raw, reject.source_row, reject.reason)
+        log.warning("%s, ligne %d rejetée : %s", where, reject.source_row, reject.reason)
     log.info(
         "%s : %d lignes lues = %d conservées + %d rejetées ; %d cellules invalides mises à manquant",
-        raw, len(ingested), len(result.clean), len(result.rejects), len(result.cell_issues),
+        where, len(ingested), len(result.clean), len(result.rejects), len(result.cell_issues),
     )
     if result.clean.empty:
         raise ValueError(
-            f"{Path(raw).name} : aucune ligne conservée ({len(result.rejects)} rejetées, motifs dans ce journal) : "
-            f"corrigez le fichier saisi / no row kept, every row was rejected ({raw})"
+            f"{where} : aucune ligne conservée ({len(result.rejects)} rejetées, motifs dans le journal) : "
+            f"corrigez le fichier saisi / no row kept, every row was rejected ({source or raw})"
         )
     if distributed is not None and len(result.clean) > distributed:
         raise ValueError(
-            f"{Path(raw).name} : {len(result.clean)} questionnaires conservés pour {distributed} distribués selon la "
+            f"{where} : {len(result.clean)} questionnaires conservés pour {distributed} distribués selon la "
             f"config ({distributed_key}) : corrigez ce nombre, ou retirez les lignes en trop / more questionnaires "
-            f"kept than {distributed_key} = {distributed} ({raw})"
+            f"kept than {distributed_key} = {distributed} ({source or raw})"
         )
     write_parquet(result.clean, clean)
     write_parquet(result.rejects, rejects)

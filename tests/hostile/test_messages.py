@@ -39,8 +39,10 @@ def test_a_file_with_every_row_rejected_stops_at_clean_saying_so(tmp_path, chain
 
 def test_more_returns_than_questionnaires_handed_out_stops_at_clean_naming_the_config_key(tmp_path, chain):
     key = "regions.r.patients.practices.p.distributed"
-    with pytest.raises(ValueError, match=f"52 questionnaires conservés pour 10 distribués selon la config \\({key}\\)"):
-        chain(write_csv(tmp_path / "trop.csv", csv_text(respondents(52))), distributed=10, distributed_key=key)
+    path = write_csv(tmp_path / "trop.csv", csv_text(respondents(52)))
+    with pytest.raises(ValueError, match=f"^trop.csv : 52 questionnaires conservés pour 10 distribués selon la config "
+                                         f"\\({key}\\)"):
+        chain(path, distributed=10, distributed_key=key, source=path)
 
 
 def test_a_one_megabyte_comment_is_a_fault_of_its_row_naming_the_column(tmp_path, chain):

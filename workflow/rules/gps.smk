@@ -33,6 +33,7 @@ rule clean_gps:
     params:
         extra_columns=lambda wc: {"region": wc.region},
         period=lambda wc: config["regions"][wc.region]["gps"].get("period"),
+        source=lambda wc: config["regions"][wc.region]["gps"]["file"],
         code=CODE,
     script:
         "../scripts/clean.py"

@@ -37,6 +37,7 @@ rule clean_practice:
         period=lambda wc: config["regions"][wc.region]["patients"].get("period"),
         distributed=lambda wc: distributed(wc.region)[wc.practice],
         distributed_key=lambda wc: f"regions.{wc.region}.patients.practices.{wc.practice}.distributed",
+        source=raw_file,
         code=CODE,
     script:
         "../scripts/clean.py"
