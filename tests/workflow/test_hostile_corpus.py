@@ -4,7 +4,8 @@ One project copy holds three regions: the example region with hostile rows appen
 file (the other practices must come out byte-identical to the example run), a region of legitimate but
 unusual practices that must all get their reports, and a region of files that must each stop their own
 job with a one-line message. ``snakemake --keep-going`` runs it all; then every output outside
-``restricted/``, every log and Snakemake's own folder are searched for the planted identifiers.
+``restricted/``, every log (``results/logs/``) and Snakemake's own folder are searched for the planted
+identifiers.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def test_each_broken_file_stops_its_own_job_with_one_sentence_and_no_traceback(h
     assert "Traceback (most recent call last)" not in terminal
     for practice, sentence in FAILURES.items():
         assert sentence in terminal, practice
-        log = (project / f"logs/{FAILING}/patients").rglob(f"{practice}.log")
+        log = (project / f"results/logs/{FAILING}/patients").rglob(f"{practice}.log")
         assert any("Traceback" in path.read_text(encoding="utf-8") for path in log), practice
 
 
@@ -206,7 +207,7 @@ def test_contact_columns_under_other_headers_still_give_interview_candidates(hos
 
 def test_gp_timestamps_that_would_read_the_clock_are_left_missing(hostile_run):
     project, _ = hostile_run
-    log = (project / f"logs/{UNUSUAL}/gps/clean.log").read_text(encoding="utf-8")
+    log = (project / f"results/logs/{UNUSUAL}/gps/clean.log").read_text(encoding="utf-8")
     assert "date hors de la période de l'enquête : « 2031-01-01 00:00:00 »" in log
     assert "date et heure illisibles : « now »" in log
     clean = pd.read_parquet(project / f"results/{UNUSUAL}/gps/clean.parquet")
@@ -223,7 +224,7 @@ def _readable(path) -> str:
 
 def test_no_planted_identifier_is_found_outside_restricted_in_results_logs_or_snakemake_s_folder(hostile_run):
     project, _ = hostile_run
-    places = [*(project / "results").rglob("*"), *(project / "logs").rglob("*"), *(project / ".snakemake").rglob("*")]
+    places = [*(project / "results").rglob("*"), *(project / ".snakemake").rglob("*")]  # logs: results/logs/
     leaks = {}
     for path in places:
         if not path.is_file() or "restricted" in path.relative_to(project).parts:
