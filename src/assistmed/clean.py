@@ -97,7 +97,7 @@ def _check_range(variable: Variable, value, text: str, period: Mapping | None = 
                 f"{low:%d/%m/%Y} au {high:%d/%m/%Y})" if low and high else f"date hors de la période : {shown(text)}"
             )
     elif (low is not None and value < low) or (high is not None and value > high):
-        raise CellProblem(f"valeur impossible : {shown(text)} (attendu entre {low} et {high})")
+        raise CellProblem(f"valeur impossible : {shown(text, quoted=False)} (attendu entre {low} et {high})")
 
 
 def _convert(variable: Variable, text: str, codebook: Codebook, period: Mapping | None = None):
