@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.hostile.corpus import (
@@ -215,10 +216,14 @@ def test_gp_timestamps_that_would_read_the_clock_are_left_missing(hostile_run):
 
 
 def _readable(path) -> str:
+    """A file's text as a reader would see it (Parquet, PDF and .xlsx are compressed: read them, not grep)."""
     if path.suffix == ".parquet":
         return pd.read_parquet(path).astype(str).to_csv()
     if path.suffix == ".pdf":
         return "".join(page.extract_text() for page in PdfReader(path).pages)
+    if path.suffix == ".xlsx":
+        workbook = load_workbook(path, read_only=True)
+        return "\n".join(str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
     return path.read_bytes().decode("utf-8", errors="replace") + path.read_bytes().decode("cp1252", errors="replace")
 
 
