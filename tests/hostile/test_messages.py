@@ -8,10 +8,11 @@ import base64
 import pandas as pd
 import pytest
 
-from assistmed.codebook import load_codebook
+from assistmed.disclosure.cells import cell_of
 from assistmed.ingest import IngestError
 from assistmed.patients.analyse import analyse_practice
-from assistmed.reports.common import indicator_chart
+from assistmed.reports.charts import indicator_comparison
+from assistmed.reports.common import chart_value
 from tests.hostile.corpus import CODEBOOK_PATH, HEADERS, csv_text, respondent, respondents, write_csv
 
 
@@ -77,17 +78,13 @@ def test_a_small_practice_where_everyone_is_favourable_gets_exact_bounds(tmp_pat
     assert (indicators["ci_low"] <= indicators["prop"]).all() and (indicators["prop"] <= indicators["ci_high"]).all()
 
 
-def test_an_indicator_nobody_answered_is_left_out_of_the_chart_instead_of_crashing_the_report():
-    # Twelve respondents who all answered « NSP » to one question: N = 0, proportion and bounds NaN.
+def test_an_indicator_nobody_answered_draws_nothing_instead_of_crashing_the_report():
+    # Twelve respondents who all answered « NSP » to one question: N = 0, proportion and bounds NaN; the
+    # chart used to raise « reçu (nan, nan, nan) ».
     nan = float("nan")
-    indicators = pd.DataFrame(
-        [
-            {"scope": "p", "indicator": "overall_favourable", "n": 12, "N": 12, "prop": 1.0, "ci_low": 0.76,
-             "ci_high": 1.0},
-            {"scope": "p", "indicator": "evolution_quality_better", "n": 0, "N": 0, "prop": nan, "ci_low": nan,
-             "ci_high": nan},
-        ]
-    )
-    chart = indicator_chart(load_codebook(CODEBOOK_PATH), indicators, ("p", "Cabinet", 5), None)
-    svg = base64.b64decode(chart.split(",", 1)[1]).decode()
-    assert "Avis globalement favorable" in svg and "Qualité de prise en charge" not in svg
+    empty = cell_of({"status": "shown", "threshold": 5, "n": 0, "N": 0, "prop": nan, "ci_low": nan, "ci_high": nan})
+    full = cell_of({"status": "shown", "threshold": 5, "n": 12, "N": 12, "prop": 1.0, "ci_low": 0.76, "ci_high": 1.0})
+    assert chart_value(empty) is None and empty.n_over_N == "0 / 0"
+    chart = indicator_comparison(["Avis globalement favorable", "Qualité perçue comme améliorée"],
+                                 [chart_value(full), chart_value(empty)], None, "Cabinet")
+    assert "Qualité perçue comme améliorée" in base64.b64decode(chart.split(",", 1)[1]).decode()
