@@ -13,7 +13,7 @@ def test_with_one_binary_variable_the_adjusted_odds_ratio_is_the_crude_woolf_one
     frame = frame_from_cells(
         [(20, "yes", "yes"), (10, "yes", "no"), (10, "no", "yes"), (20, "no", "no")], ["msp", "has_assistant"]
     )
-    model = fit_model(frame, small_codebook, variables=["msp"])
+    model = fit_model(frame, small_codebook, variables=["msp"], confidence=0.95, min_events_per_variable=5)
     assert list(model.columns) == MODEL_COLUMNS
     (row,) = model.itertuples(index=False)
     assert (row.term, row.status, row.n, row.reference) == ("msp=yes", "estimated", 60, "no")
@@ -29,7 +29,7 @@ def test_perfect_separation_is_reported_in_french_not_raised(small_codebook):
          (5, "no", "yes", "no")],
         ["msp", "cpts", "has_assistant"],
     )
-    model = fit_model(frame, small_codebook, variables=["msp", "cpts"])
+    model = fit_model(frame, small_codebook, variables=["msp", "cpts"], confidence=0.95, min_events_per_variable=5)
     assert list(model["status"]) == ["separation"]
     assert "Séparation" in model["message"].iloc[0] and "MSP = Oui" in model["message"].iloc[0]
     assert model["odds_ratio"].isna().all()
@@ -41,7 +41,7 @@ def test_separation_by_a_combination_of_variables_is_caught_by_the_fit(small_cod
         [(10, "yes", "no", "yes"), (10, "no", "yes", "yes"), (10, "yes", "yes", "yes"), (10, "no", "no", "no")],
         ["msp", "cpts", "has_assistant"],
     )
-    model = fit_model(frame, small_codebook, variables=["msp", "cpts"], min_events_per_variable=1)
+    model = fit_model(frame, small_codebook, variables=["msp", "cpts"], confidence=0.95, min_events_per_variable=1)
     assert list(model["status"]) == ["separation"]
 
 
@@ -49,14 +49,14 @@ def test_too_few_events_per_parameter_is_not_estimated(small_codebook):
     frame = frame_from_cells(
         [(3, "yes", "yes"), (1, "no", "yes"), (5, "yes", "no"), (10, "no", "no")], ["msp", "has_assistant"]
     )
-    model = fit_model(frame, small_codebook, variables=["msp"], min_events_per_variable=5)
+    model = fit_model(frame, small_codebook, variables=["msp"], confidence=0.95, min_events_per_variable=5)
     assert list(model["status"]) == ["not_estimated"]
     assert "Trop peu d'événements" in model["message"].iloc[0]
 
 
 def test_no_significant_determinant_gives_a_single_explanatory_row(small_codebook):
     frame = frame_from_cells([(1, "yes", "yes")], ["msp", "has_assistant"])
-    model = fit_model(frame, small_codebook, variables=[])
+    model = fit_model(frame, small_codebook, variables=[], confidence=0.95, min_events_per_variable=5)
     assert list(model["status"]) == ["not_estimated"]
     assert "Aucune variable" in model["message"].iloc[0]
 

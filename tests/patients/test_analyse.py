@@ -8,13 +8,9 @@ import pytest
 
 from assistmed.codebook import load_codebook
 from assistmed.indicators import INDICATOR_COLUMNS, compute_indicators, indicator_series
-from assistmed.patients.analyse import (
-    ASSOCIATION_COLUMNS,
-    AnalysisSettings,
-    association_tests,
-    item_distributions,
-    pool_region,
-)
+from assistmed.patients.analyse import pool_region
+from assistmed.settings import AnalysisSettings
+from assistmed.survey import ASSOCIATION_COLUMNS, association_tests, item_distributions
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
 CB = load_codebook(CODEBOOK)
@@ -78,7 +74,7 @@ def test_association_tables_leave_missing_answers_out_and_holm_adjusts_within_th
     data = frame(contacts=contacts, evolution_wait=wait, evolution_quality=wait)
     tests = association_tests(
         data, CB, scope="cab", pairs=[("contacts", "evolution_wait"), ("contacts", "evolution_quality")],
-        settings=AnalysisSettings(),
+        settings=AnalysisSettings.from_config(),
     )
     assert list(tests.columns) == ASSOCIATION_COLUMNS
     assert list(tests["n"]) == [200, 200]
@@ -95,7 +91,7 @@ def test_the_region_scope_is_the_analysis_of_all_practices_together(tmp_path):
         data.to_parquet(paths[practice])
         compute_indicators(data, CB, scope=practice, distributed=100, confidence=0.95).to_parquet(tmp_path / f"{practice}-i.parquet")
         item_distributions(data, CB, scope=practice).to_parquet(tmp_path / f"{practice}-d.parquet")
-        association_tests(data, CB, scope=practice, pairs=[], settings=AnalysisSettings()).to_parquet(tmp_path / f"{practice}-a.parquet")
+        association_tests(data, CB, scope=practice, pairs=[], settings=AnalysisSettings.from_config()).to_parquet(tmp_path / f"{practice}-a.parquet")
     pool_region(
         [paths["a"], paths["b"]],
         [tmp_path / "a-i.parquet", tmp_path / "b-i.parquet"],
@@ -135,7 +131,7 @@ def test_pooled_tests_get_a_cmh_sensitivity_test_stratified_by_practice():
     data = two_practices_from_strata({"a": [[2, 1], [1, 2]], "b": [[3, 1], [1, 3]]})
     tests = association_tests(
         data, CB, scope="reg", pairs=[("sex", "overall_opinion"), ("practice", "sex")],
-        settings=AnalysisSettings(), strata="practice",
+        settings=AnalysisSettings.from_config(), strata="practice",
     ).set_index(["var_a", "var_b"])
     assert tests.loc[("sex", "overall_opinion"), "stratified_test"] == "cmh"
     assert tests.loc[("sex", "overall_opinion"), "p_stratified"] == pytest.approx(chdtrc(1, 15.75 / 7.15), rel=1e-10)
@@ -146,5 +142,5 @@ def test_pooled_tests_get_a_cmh_sensitivity_test_stratified_by_practice():
 
 def test_practice_scope_tests_have_no_stratified_test():
     data = two_practices_from_strata({"a": [[2, 1], [1, 2]]})
-    tests = association_tests(data, CB, scope="a", pairs=[("sex", "overall_opinion")], settings=AnalysisSettings())
+    tests = association_tests(data, CB, scope="a", pairs=[("sex", "overall_opinion")], settings=AnalysisSettings.from_config())
     assert tests["stratified_test"].tolist() == [""] and tests["p_stratified"].isna().all()

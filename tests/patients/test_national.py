@@ -10,7 +10,9 @@ from scipy.stats import fisher_exact
 
 from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
-from assistmed.patients.analyse import AnalysisSettings, association_tests, region_pairs
+from assistmed.patients.analyse import region_pairs
+from assistmed.settings import AnalysisSettings
+from assistmed.survey import association_tests
 from assistmed.patients.national import pool_national
 from tests.patients.test_analyse import frame
 
@@ -40,7 +42,7 @@ def practice_frame(region, practice, table, extra_women=0):
 
 @pytest.fixture
 def national(tmp_path):
-    settings = AnalysisSettings()
+    settings = AnalysisSettings.from_config()
     clean, region_indicators, region_associations = [], [], []
     for region, practices in STRATA.items():
         # Two women without an opinion in south-2: they count for sex, not in sex × opinion.

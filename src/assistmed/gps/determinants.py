@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from assistmed.codebook import Codebook, Variable
-from assistmed.patients.analyse import AnalysisSettings
+from assistmed.settings import AnalysisSettings
 from assistmed.stats.contingency import crosstab, test_association
 from assistmed.stats.multiple import adjust_pvalues
 from assistmed.stats.odds import woolf_odds_ratio
@@ -37,10 +37,6 @@ DETERMINANT_COLUMNS = [
     "variable", "level", "n_with", "N_with", "n_without", "N_without", "n", "test", "statistic", "p_value",
     "p_adjusted", "odds_ratio", "or_ci_low", "or_ci_high",
 ]
-
-
-def as_settings(settings: AnalysisSettings | Mapping) -> AnalysisSettings:
-    return settings if isinstance(settings, AnalysisSettings) else AnalysisSettings.from_config(settings)
 
 
 def reference_level(variable: Variable) -> str:
@@ -72,7 +68,7 @@ def determinants(
     settings: AnalysisSettings | Mapping,
 ) -> pd.DataFrame:
     """The determinants table (DETERMINANT_COLUMNS), one row per level of each candidate."""
-    options = as_settings(settings)
+    options = AnalysisSettings.of(settings)
     outcome_var = _categorical(codebook, OUTCOME)
     if set(outcome_var.keys) != {WITH, WITHOUT}:
         raise ValueError(f"{codebook.source or codebook.name} : {OUTCOME} doit avoir les modalités yes / no")

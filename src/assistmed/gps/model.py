@@ -28,7 +28,6 @@ MODEL_COLUMNS = [
     "term", "variable", "level", "reference", "odds_ratio", "ci_low", "ci_high", "p_value", "n", "status",
     "message",
 ]
-DEFAULT_MIN_EVENTS_PER_VARIABLE = 5.0
 # A fitted log odds ratio this large (an odds ratio above 3 million) only comes from separated data.
 _SEPARATED_LOG_OR = 15.0
 
@@ -60,8 +59,8 @@ def fit_model(
     codebook: Codebook,
     *,
     variables: Sequence[str],
-    confidence: float = 0.95,
-    min_events_per_variable: float = DEFAULT_MIN_EVENTS_PER_VARIABLE,
+    confidence: float,
+    min_events_per_variable: float,
 ) -> pd.DataFrame:
     """One row per model term (`variable=level`) with its adjusted odds ratio, or one row saying why the
     model was not estimated (status 'not_estimated' or 'separation')."""

@@ -16,7 +16,9 @@ from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
 from assistmed.io import read_parquet_stack, write_parquet
 from assistmed.patients import NATIONAL
-from assistmed.patients.analyse import AnalysisSettings, association_tests, region_pairs
+from assistmed.patients.analyse import region_pairs
+from assistmed.settings import AnalysisSettings
+from assistmed.survey import association_tests
 
 
 def _region_rows(paths: Sequence[str | Path], regions: Sequence[str]) -> list[pd.DataFrame]:

@@ -8,7 +8,6 @@ import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
 from assistmed.gps.determinants import reference_level
-from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE
 from assistmed.disclosure.cells import SECONDARY_MARK, Cell, Published
 from assistmed.disclosure.gps import ALL, ODDS_RATIO, PROFILE
 from assistmed.gps.determinants import OUTCOME
@@ -16,6 +15,7 @@ from assistmed.reports.charts import forest_plot, ranked_bars
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.common import TEST_NAMES, methods_context, provenance
 from assistmed.reports.render import render_pdf
+from assistmed.settings import AnalysisSettings
 
 # What the GP report's audit takes together (for the methods text).
 GP_OUTPUTS = "du rapport médecins (rapport et tableaux)"
@@ -213,7 +213,7 @@ def render_gps_report(
         "barrier_chart": barrier_chart(cb, cells),
         "methods": {
             **methods_context(cb, settings, cells.threshold, outputs=GP_OUTPUTS),
-            "min_events": _number(settings.get("min_events_per_variable", DEFAULT_MIN_EVENTS_PER_VARIABLE)),
+            "min_events": _number(AnalysisSettings.of(settings).min_events_per_variable),
             "n_determinants": fmt_int(determinant_table["variable"].nunique()),
         },
         "provenance": provenance(

@@ -100,7 +100,7 @@ def render_national_report(
         "side_by_side": regions_side_by_side(cb, cells, scopes),
         "between": between_region_rows(cb, assoc),
         "tests": pooled_test_rows(cb, assoc),
-        "methods": methods_context(cb, settings, cells.threshold, stratified=True),
+        "methods": methods_context(cb, settings, cells.threshold, stratified=True, design="national"),
         "provenance": provenance([indicators, associations], cb, dates["return_date"]),
     }
     render_pdf("national.html.j2", context, pdf, title=title)

@@ -212,7 +212,9 @@ def render_region_patients_report(
         cb, labels, region=region, themes=themes, selection=selection,
         interviews=interviews, interviews_codebook=interviews_codebook,
     )
-    methods = methods_context(cb, settings, cells.threshold, stratified="p_stratified" in tests.columns)
+    methods = methods_context(
+        cb, settings, cells.threshold, stratified="p_stratified" in tests.columns, design="region"
+    )
     methods["selection_rule"] = qualitative["rule"]
     bars = [*labels.items(), (region, region_label)]
     title = f"{cb.title_fr} — {region_label}"
