@@ -43,6 +43,7 @@ class AnalysisSettings:
     seed: int
     p_adjust: str
     min_events_per_variable: float
+    weights: str
 
     @classmethod
     def from_config(cls, mapping: Mapping | None = None) -> AnalysisSettings:
