@@ -42,7 +42,7 @@ def test_a_misspelt_key_is_one_line_with_the_key_path_and_the_allowed_keys(confi
     lines = schema_errors(config, SCHEMA)
     assert lines == [
         f"config {PRACTICE} : clé inconnue / unknown key « distribued » ; clés permises / allowed keys : "
-        "delimiter, distributed, encoding, file, format, label, reconciled, second_entry, sheet",
+        "delimiter, distributed, encoding, file, format, label, margins, reconciled, second_entry, sheet",
         f"config {PRACTICE} : clé manquante / missing key « distributed »",
     ]
 

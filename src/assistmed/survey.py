@@ -3,7 +3,7 @@
 A scope (a practice, a region, the GPs of a region…) gets every coded item's distribution and one
 association test per pair of variables; the tests of one scope form one family for the multiple-testing
 correction. Pairs of ordered variables (ordinal in the codebook) also get the linear-by-linear trend test;
-pooled scopes get a sensitivity test stratified by practice. The settings come from
+pooled scopes get a sensitivity test stratified by practice and the design-based (Rao–Scott) test. The settings come from
 `assistmed.settings.AnalysisSettings`.
 """
 
@@ -19,6 +19,7 @@ from assistmed.codebook import Codebook
 from assistmed.indicators import indicator_series
 from assistmed.settings import AnalysisSettings
 from assistmed.stats.contingency import crosstab, test_association
+from assistmed.stats.design import ClusterDesign, rao_scott_test
 from assistmed.stats.multiple import adjust_pvalues
 from assistmed.stats.stratified import stratified_association
 from assistmed.stats.trend import linear_trend_test
@@ -28,7 +29,7 @@ log = logging.getLogger("assistmed.survey")
 DISTRIBUTION_COLUMNS = ["scope", "variable", "category", "n", "N", "prop"]
 ASSOCIATION_COLUMNS = [
     "scope", "var_a", "var_b", "test", "statistic", "dof", "p_value", "p_adjusted", "cramers_v", "n",
-    "stratified_test", "p_stratified", "p_trend",
+    "stratified_test", "p_stratified", "p_design", "p_trend", "weighting",
 ]
 
 
@@ -97,6 +98,8 @@ def association_tests(
     pairs: Sequence[tuple[str, str]],
     settings: AnalysisSettings | Mapping | None = None,
     strata: str | None = None,
+    design: ClusterDesign | None = None,
+    weighting: str = "none",
 ) -> pd.DataFrame:
     """One row per testable pair (ASSOCIATION_COLUMNS); p_adjusted corrects within this scope's family.
 
@@ -105,7 +108,13 @@ def association_tests(
     that respects the clustering of respondents within strata (stratified_association: "cmh" or "gcmh",
     and its p-value, not adjusted); a pair whose variable is constant within every stratum (the stratum
     itself, or a region at national scope where practices are nested in regions) gets "" and NaN, as does
-    every pair when `strata` is None."""
+    every pair when `strata` is None.
+
+    With the scope's survey `design` (the respondents of `clean`, in its order, whose PSUs are the `strata`
+    column's practices), each pair gets `p_design`, the Rao–Scott design-based test (rao_scott_test, not
+    adjusted), except a comparison of the PSUs themselves (`strata` × item: how much practices differ is
+    the ICC's and the funnel plot's question); NaN without a design. `weighting` names the design's weights
+    ("none" without a design)."""
     options = AnalysisSettings.of(settings)
     rows = []
     for var_a, var_b in pairs:
@@ -121,12 +130,17 @@ def association_tests(
         stratified_test, p_stratified = (
             stratified_association(stratified_tables(a, b, clean[strata], table)) if strata else ("", float("nan"))
         )
+        p_design = (
+            rao_scott_test(design, a, b).p_value
+            if design is not None and strata not in (var_a, var_b)
+            else float("nan")
+        )
         rows.append([scope, var_a, var_b, result.test, result.statistic, result.dof, result.p_value,
-                     float("nan"), result.cramers_v, result.n, stratified_test, p_stratified,
-                     trend_p_value(codebook, var_a, var_b, table)])
+                     float("nan"), result.cramers_v, result.n, stratified_test, p_stratified, p_design,
+                     trend_p_value(codebook, var_a, var_b, table), weighting])
     frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS).astype(
         {"dof": "int64", "n": "int64", "p_adjusted": "float64", "stratified_test": "str", "p_stratified": "float64",
-         "p_trend": "float64"}
+         "p_design": "float64", "p_trend": "float64", "weighting": "object"}
     )
     if len(frame):
         frame["p_adjusted"] = adjust_pvalues(frame["p_value"].to_numpy(), options.p_adjust)

@@ -64,7 +64,8 @@ def national(tmp_path):
     pool_national(
         clean, region_indicators, region_associations, codebook=CODEBOOK,
         indicators=tmp_path / "i.parquet", associations=tmp_path / "a.parquet",
-        regions=["north", "south"], distributed=40, settings={},
+        regions=["north", "south"], distributed=dict.fromkeys(["north-1", "north-2", "south-1", "south-2"], 10),
+        settings={},
     )
     return pd.read_parquet(tmp_path / "i.parquet"), pd.read_parquet(tmp_path / "a.parquet")
 
@@ -109,3 +110,18 @@ def test_national_associations_keep_the_regions_pooled_rows_before_the_national_
     north = associations[associations["scope"] == "north"].set_index(["var_a", "var_b"])
     # north alone: strata [[2,1],[1,2]] and [[3,1],[1,3]] → CMH 15.75/7.15 (tests/stats/test_stratified.py).
     assert north.loc[("sex", "overall_opinion"), "p_stratified"] == pytest.approx(chdtrc(1, 15.75 / 7.15), rel=1e-10)
+
+
+# R survey 4.1 on the same 24 respondents:
+#   des <- svydesign(ids = ~practice, strata = ~region, data = d); options(survey.lonely.psu = "adjust")
+#   svychisq(~region + sex, des, statistic = "F")$p.value                                → 0.347187834123
+#   svychisq(~sex + opinion, subset(des, !is.na(opinion)), statistic = "F")$p.value      → 0.164730930415
+#   svyciprop(~female, des, method = "logit"); degf(des); deff(svymean(~female, des, deff = "replace"))
+def test_the_national_design_has_practices_as_clusters_within_regions_as_strata(national):
+    indicators, associations = national
+    tests = associations[associations["scope"] == "national"].set_index(["var_a", "var_b"])
+    assert tests.loc[("region", "sex"), "p_design"] == pytest.approx(0.347187834123, abs=1e-9)
+    assert tests.loc[("sex", "overall_opinion"), "p_design"] == pytest.approx(0.164730930415, abs=1e-9)
+    female = indicators.set_index(["scope", "indicator"]).loc[("national", "female")]
+    assert (female["design_ci_low"], female["design_ci_high"]) == pytest.approx((0.378099628408, 0.696720678141), abs=1e-9)
+    assert (female["design_df"], female["deff"]) == pytest.approx((2, 0.136266511267), abs=1e-9)

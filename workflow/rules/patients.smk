@@ -74,12 +74,15 @@ rule pool_region:
         indicators="<results>/{region}/patients/indicators.parquet",
         distributions="<results>/{region}/patients/distributions.parquet",
         associations="<results>/{region}/patients/associations.parquet",
+        funnel="<results>/{region}/patients/funnel.parquet",
+        weights="<results>/{region}/patients/weights.parquet",
     log:
         "<logs>/{region}/patients/pool.log",
     conda:
         "../envs/assistmed.yaml"
     params:
         distributed=lambda wc: distributed(wc.region),
+        margins=lambda wc: calibration_margins([wc.region]),
         settings=config["analysis"],
         code=CODE,
     script:

@@ -14,8 +14,18 @@ import pandas as pd
 from assistmed.codebook import Codebook, load_codebook
 from assistmed.indicators import compute_indicators
 from assistmed.io import read_parquet_stack, write_parquet
+from assistmed.patients.weights import respondent_weights
 from assistmed.settings import AnalysisSettings
+from assistmed.stats.design import ClusterDesign
+from assistmed.stats.funnel import control_limits
 from assistmed.survey import association_tests, item_distributions
+
+# Funnel plots: control limits at 95 % and 99.8 % (about 2 and 3 standard errors; Spiegelhalter 2005).
+FUNNEL_COVERAGES = (0.95, 0.998)
+FUNNEL_COLUMNS = [
+    "scope", "indicator", "practice", "n", "N", "prop", "pooled_prop", "low_95", "high_95", "low_998", "high_998",
+    "outside_95", "outside_998",
+]
 
 
 def region_pairs(codebook: Codebook, by: str = "practice") -> list[tuple[str, str]]:
@@ -60,25 +70,64 @@ def pool_region(
     indicators: str | Path,
     distributions: str | Path,
     associations: str | Path,
+    funnel: str | Path,
+    weights: str | Path,
     region: str,
     distributed: Mapping[str, int],
     settings: Mapping,
+    margins: Mapping[str, Mapping] | None = None,
 ) -> None:
-    """The region's tables: every practice's rows (config order), then the pooled region scope."""
+    """The region's tables: every practice's rows (config order), then the pooled region scope, whose
+    design-based figures treat the practices as clusters and weigh the respondents as `settings` says
+    (`margins`: each practice's patient-list margins, for calibrated weights); the funnel plot's data; and
+    the weights' report."""
     cb = load_codebook(codebook)
     options = AnalysisSettings.from_config(settings)
     pooled = read_parquet_stack(clean)
     pooled["practice"] = pd.Categorical(pooled["practice"], categories=list(distributed))
+    respondent_weight, report = respondent_weights(
+        pooled, cb, scheme=options.weights, distributed=distributed, margins=margins
+    )
+    write_parquet(report, weights)
+    design = ClusterDesign.build(pooled["practice"], weight=respondent_weight)
 
     def stack(paths: Sequence[str | Path], region_rows: pd.DataFrame) -> pd.DataFrame:
         return pd.concat([*(pd.read_parquet(p) for p in paths), region_rows], ignore_index=True)
 
     region_indicators = compute_indicators(
-        pooled, cb, scope=region, distributed=sum(distributed.values()), confidence=options.confidence
+        pooled, cb, scope=region, distributed=sum(distributed.values()), confidence=options.confidence,
+        design=design, weighting=options.weights,
     )
-    write_parquet(stack(practice_indicators, region_indicators), indicators)
+    table = stack(practice_indicators, region_indicators)
+    write_parquet(table, indicators)
+    write_parquet(practice_funnel(table, region, list(distributed)), funnel)
     write_parquet(stack(practice_distributions, item_distributions(pooled, cb, scope=region)), distributions)
     tests = association_tests(
-        pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice"
+        pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice", design=design,
+        weighting=options.weights,
     )
     write_parquet(stack(practice_associations, tests), associations)
+
+
+def practice_funnel(indicators: pd.DataFrame, region: str, practices: Sequence[str]) -> pd.DataFrame:
+    """The funnel plot's data (FUNNEL_COLUMNS): for each indicator and practice, its n, N and proportion,
+    the region's pooled proportion and the 95 % and 99.8 % control limits around it for the practice's N
+    (control_limits); `outside_95` / `outside_998` say whether the practice falls outside them."""
+    table = indicators.set_index(["scope", "indicator"])
+    rows = []
+    for indicator in dict.fromkeys(indicators["indicator"]):
+        if (region, indicator) not in table.index:
+            continue
+        pooled = float(table.loc[(region, indicator), "prop"])
+        for practice in practices:
+            if (practice, indicator) not in table.index:
+                continue
+            r = table.loc[(practice, indicator)]
+            limits = [control_limits(pooled, int(r["N"]), coverage) for coverage in FUNNEL_COVERAGES]
+            outside = [bool(int(r["N"]) > 0 and not low <= r["prop"] <= high) for low, high in limits]
+            rows.append([region, indicator, practice, int(r["n"]), int(r["N"]), float(r["prop"]), pooled,
+                         *(x for pair in limits for x in pair), *outside])
+    return pd.DataFrame(rows, columns=FUNNEL_COLUMNS).astype(
+        {"scope": "object", "indicator": "object", "practice": "object", "n": "int64", "N": "int64",
+         "outside_95": "bool", "outside_998": "bool"}
+    )
