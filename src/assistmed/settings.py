@@ -43,6 +43,8 @@ class AnalysisSettings:
     seed: int
     p_adjust: str
     min_events_per_variable: float
+    firth_events_per_parameter: float
+    model_covariates: tuple[str, ...]
     weights: str
 
     @classmethod
@@ -52,7 +54,8 @@ class AnalysisSettings:
         unknown = sorted(set(values) - {f.name for f in fields(cls)})
         if unknown:
             raise ValueError(f"analysis : réglage(s) inconnu(s) {unknown} / unknown analysis setting(s)")
-        return cls(**values)
+        # A list of the config (the model's covariates) becomes a tuple: the settings stay hashable.
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
     @classmethod
     def of(cls, settings: AnalysisSettings | Mapping | None) -> AnalysisSettings:

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
-from assistmed.gps.determinants import reference_level
 from assistmed.disclosure.cells import SECONDARY_MARK, Cell, Published
 from assistmed.disclosure.gps import ALL, ODDS_RATIO, PROFILE
 from assistmed.gps.determinants import OUTCOME
@@ -27,7 +26,7 @@ def _level_label(codebook: Codebook, variable: str, level: str) -> str:
 
 
 def _odds(value, low, high, is_reference: bool) -> str:
-    """« réf. » on the reference level; « — » where no odds ratio was computed (a variable of 3 levels or more)."""
+    """« réf. » on the reference level; « — » where no odds ratio could be computed (a level nobody chose)."""
     if pd.isna(value):
         return "réf." if is_reference else "—"
     return f"{fmt_decimal(value, 2)} [{fmt_decimal(low, 2)} ; {fmt_decimal(high, 2)}]"
@@ -55,8 +54,6 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame, published: Publi
     for name, part in table.groupby("variable", sort=False):
         first = part.iloc[0]
         variable = codebook.variable(name)
-        # Odds ratios exist for two-level variables only; a wider variable has no reference row to mark.
-        reference = reference_level(variable) if len(variable.keys) == 2 else None
         groups.append(
             {
                 "variable": variable.label_fr,
@@ -69,7 +66,7 @@ def determinant_groups(codebook: Codebook, table: pd.DataFrame, published: Publi
                         "level": _level_label(codebook, name, r.level),
                         "with": published.cell("with_assistant", name, r.level).n_over_N,
                         "without": published.cell("without_assistant", name, r.level).n_over_N,
-                        "or": _published_odds(published, name, r.level, r.level == reference),
+                        "or": _published_odds(published, name, r.level, r.level == r.reference),
                         "hidden": not (
                             published.cell("with_assistant", name, r.level).shown
                             and published.cell("without_assistant", name, r.level).shown
@@ -95,17 +92,28 @@ def determinant_chart(codebook: Codebook, table: pd.DataFrame, published: Publis
     labels = []
     for r in estimated.itertuples(index=False):
         variable = codebook.variable(r.variable)
-        reference = _level_label(codebook, r.variable, reference_level(variable))
+        reference = _level_label(codebook, r.variable, r.reference)
         labels.append(f"{variable.label_fr} : {_level_label(codebook, r.variable, r.level)} (réf. : {reference})")
     return forest_plot(
         labels, estimated["odds_ratio"].tolist(), estimated["or_ci_low"].tolist(), estimated["or_ci_high"].tolist()
     )
 
 
+METHOD_NAMES = {"maximum_likelihood": "maximum de vraisemblance", "firth": "vraisemblance pénalisée de Firth"}
+
+
 def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
-    estimated = bool(len(model)) and (model["status"] == "estimated").all()
-    if not estimated:
-        return {"estimated": False, "message": "; ".join(m for m in model["message"] if m) or "—"}
+    """The model's table, or why it was not estimated; with its size, events per parameter, AIC and
+    c-statistic, and how it was estimated (and why, for Firth's estimates)."""
+    first = model.iloc[0]
+    summary = {
+        "n": fmt_int(first["n"]),
+        "events": fmt_int(first["events"]),
+        "parameters": fmt_int(first["parameters"]),
+        "epv": fmt_decimal(first["events_per_parameter"], 1),
+    }
+    if not (model["status"] == "estimated").all():
+        return {"estimated": False, "message": "; ".join(m for m in model["message"] if m) or "—", **summary}
     rows = [
         {
             "term": f"{codebook.variable(r.variable).label_fr} : {_level_label(codebook, r.variable, r.level)}",
@@ -116,7 +124,15 @@ def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
         }
         for r in model.itertuples(index=False)
     ]
-    return {"estimated": True, "rows": rows, "n": fmt_int(model["n"].iloc[0])}
+    return {
+        "estimated": True,
+        "rows": rows,
+        "method": METHOD_NAMES.get(first["method"], first["method"]),
+        "message": first["message"],
+        "aic": fmt_decimal(first["aic"], 1),
+        "c_statistic": fmt_decimal(first["c_statistic"], 2),
+        **summary,
+    }
 
 
 def profile_items(codebook: Codebook, published: Published) -> list[dict]:
@@ -187,6 +203,7 @@ def render_gps_report(
 ) -> None:
     """The GP report; every count of GPs comes from the region's published GP table."""
     cb = load_codebook(codebook)
+    options = AnalysisSettings.of(settings)
     responses = pd.read_parquet(clean)
     cells = Published.read(published)
     assistant = cells.cell(ALL, next(i.name for i in cb.indicators if i.variable == OUTCOME))
@@ -212,8 +229,10 @@ def render_gps_report(
         "barriers": barrier_rows(cb, cells),
         "barrier_chart": barrier_chart(cb, cells),
         "methods": {
-            **methods_context(cb, settings, cells.threshold, outputs=GP_OUTPUTS),
-            "min_events": _number(AnalysisSettings.of(settings).min_events_per_variable),
+            **methods_context(cb, options, cells.threshold, outputs=GP_OUTPUTS),
+            "min_events": _number(options.min_events_per_variable),
+            "firth_events": _number(options.firth_events_per_parameter),
+            "covariates": ", ".join(cb.variable(name).label_fr for name in options.model_covariates),
             "n_determinants": fmt_int(determinant_table["variable"].nunique()),
         },
         "provenance": provenance(
