@@ -83,10 +83,11 @@ def test_association_tables_leave_missing_answers_out_and_holm_adjusts_within_th
 
 
 def pool_two_practices(tmp_path, distributed, settings):
-    """pool_region on practice a (30 women, 10 men) and practice b (20 and 20); the output folder."""
+    """pool_region on practice a (30 women, 10 men) and practice b (20 and 20), half of each very favourable;
+    the output folder."""
     paths = {}
     for practice, sexes in {"a": ["female"] * 30 + ["male"] * 10, "b": ["female"] * 20 + ["male"] * 20}.items():
-        data = frame(sex=sexes)
+        data = frame(sex=sexes, overall_opinion=["very_favourable", "rather_favourable"] * 20)
         data.insert(0, "practice", practice)
         paths[practice] = tmp_path / f"{practice}.parquet"
         data.to_parquet(paths[practice])
@@ -119,9 +120,13 @@ def test_the_region_scope_is_the_analysis_of_all_practices_together(tmp_path):
     weights = pd.read_parquet(tmp_path / "w.parquet")
     assert list(weights["practice"]) == ["a", "b"] and set(weights["weighting"]) == {"none"}
     assert list(weights["weight_total"]) == [40, 40]
-    tests = pd.read_parquet(tmp_path / "as.parquet").set_index(["var_a", "var_b"])
-    assert tests.loc[("practice", "sex"), "test"] == "chi2"  # 30/10 vs 20/20: expected counts ≥ 5
-    assert tests.loc[("practice", "sex"), "n"] == 80
+    # Practices are compared through the ICC and the funnel, not tested practice × item.
+    tests = pd.read_parquet(tmp_path / "as.parquet")
+    assert list(tests.loc[tests["scope"] == "reg", "var_a"]) == ["sex"]
+    # ICC by hand: MSB = 40·(0.75 − 0.625)² · 2 / 1 = 1.25, MSW = (40·0.1875 + 40·0.25)/78 = 17.5/78,
+    # n0 = 40: (MSB − MSW)/(MSB + 39·MSW) = 0.112595 (one-way ANOVA of the 0/1 answers on practice).
+    msw = 17.5 / 78
+    assert female["icc"] == pytest.approx((1.25 - msw) / (1.25 + 39 * msw), rel=1e-12)
 
 
 def two_practices_from_strata(strata):

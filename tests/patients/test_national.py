@@ -10,7 +10,6 @@ from scipy.stats import fisher_exact
 
 from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
-from assistmed.patients.analyse import region_pairs
 from assistmed.settings import AnalysisSettings
 from assistmed.survey import association_tests
 from assistmed.patients.national import pool_national
@@ -58,7 +57,7 @@ def national(tmp_path):
         pd.concat([practice_rows, region_rows], ignore_index=True).to_parquet(region_indicators[-1])
         region_associations.append(tmp_path / f"{region}-a.parquet")
         tests = association_tests(
-            pooled, CB, scope=region, pairs=region_pairs(CB), settings=settings, strata="practice"
+            pooled, CB, scope=region, pairs=CB.associations, settings=settings, strata="practice"
         )
         tests.to_parquet(region_associations[-1])
     pool_national(

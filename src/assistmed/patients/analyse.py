@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from assistmed.codebook import Codebook, load_codebook
+from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
 from assistmed.io import read_parquet_stack, write_parquet
 from assistmed.patients.weights import respondent_weights
@@ -26,19 +26,6 @@ FUNNEL_COLUMNS = [
     "scope", "indicator", "practice", "n", "N", "prop", "pooled_prop", "low_95", "high_95", "low_998", "high_998",
     "outside_95", "outside_998",
 ]
-
-
-def region_pairs(codebook: Codebook, by: str = "practice") -> list[tuple[str, str]]:
-    """The codebook's pairs, then `by` (practice, or region at national scope) × each indicator's variable
-    (× the indicator for a group)."""
-    pairs = list(codebook.associations)
-    for ind in codebook.indicators:
-        if ind.kind == "response_rate":
-            continue
-        target = ind.variable if ind.group is None else ind.name
-        if (by, target) not in pairs:
-            pairs.append((by, target))
-    return pairs
 
 
 def analyse_practice(
@@ -80,7 +67,11 @@ def pool_region(
     """The region's tables: every practice's rows (config order), then the pooled region scope, whose
     design-based figures treat the practices as clusters and weigh the respondents as `settings` says
     (`margins`: each practice's patient-list margins, for calibrated weights); the funnel plot's data; and
-    the weights' report."""
+    the weights' report.
+
+    The region scope tests the codebook's pairs. How much practices differ is not tested practice × item
+    (at a thousand practices, « are they all identical? » costs Monte Carlo tests and answers nothing): it is
+    described by each indicator's ICC and by the funnel plot, which shows which practices stand out."""
     cb = load_codebook(codebook)
     options = AnalysisSettings.from_config(settings)
     pooled = read_parquet_stack(clean)
@@ -103,7 +94,7 @@ def pool_region(
     write_parquet(practice_funnel(table, region, list(distributed)), funnel)
     write_parquet(stack(practice_distributions, item_distributions(pooled, cb, scope=region)), distributions)
     tests = association_tests(
-        pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice", design=design,
+        pooled, cb, scope=region, pairs=cb.associations, settings=options, strata="practice", design=design,
         weighting=options.weights,
     )
     write_parquet(stack(practice_associations, tests), associations)

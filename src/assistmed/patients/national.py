@@ -12,15 +12,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from assistmed.codebook import load_codebook
+from assistmed.codebook import Codebook, load_codebook
 from assistmed.indicators import compute_indicators
 from assistmed.io import read_parquet_stack, write_parquet
 from assistmed.patients import NATIONAL
-from assistmed.patients.analyse import region_pairs
 from assistmed.patients.weights import respondent_weights
 from assistmed.settings import AnalysisSettings
 from assistmed.stats.design import ClusterDesign
 from assistmed.survey import association_tests
+
+
+def between_region_pairs(codebook: Codebook) -> list[tuple[str, str]]:
+    """The codebook's pairs, then region × each indicator's variable (× the indicator for a group)."""
+    pairs = list(codebook.associations)
+    for ind in codebook.indicators:
+        if ind.kind == "response_rate":
+            continue
+        target = ind.variable if ind.group is None else ind.name
+        if ("region", target) not in pairs:
+            pairs.append(("region", target))
+    return pairs
 
 
 def _region_rows(paths: Sequence[str | Path], regions: Sequence[str]) -> list[pd.DataFrame]:
@@ -70,7 +81,7 @@ def pool_national(
         pd.concat([*_region_rows(region_indicators, regions), national_indicators], ignore_index=True), indicators
     )
     tests = association_tests(
-        pooled, cb, scope=NATIONAL, pairs=region_pairs(cb, by="region"), settings=options, strata="practice",
+        pooled, cb, scope=NATIONAL, pairs=between_region_pairs(cb), settings=options, strata="practice",
         design=design, weighting=options.weights,
     )
     write_parquet(pd.concat([*_region_rows(region_associations, regions), tests], ignore_index=True), associations)

@@ -85,8 +85,9 @@ WEIGHTS = {
 
 
 FUNNEL_PARAGRAPH = (
-    "Les différences entre cabinets ne font pas l'objet d'un test selon le plan : elles sont décrites par la "
-    "corrélation intra-cabinet et par un graphique en entonnoir, où la proportion de chaque cabinet est "
+    "Les cabinets ne sont pas comparés question par question par un test (à mille cabinets, « sont-ils tous "
+    "identiques ? » ne renseigne sur rien) : leurs différences sont décrites par la corrélation intra-cabinet "
+    "et par un graphique en entonnoir, où la proportion de chaque cabinet est "
     "placée face à ses limites de contrôle à 95 % et 99,8 % autour de la proportion régionale (loi binomiale "
     "exacte interpolée ; Spiegelhalter 2005)."
 )
