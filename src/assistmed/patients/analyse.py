@@ -104,20 +104,22 @@ def practice_funnel(indicators: pd.DataFrame, region: str, practices: Sequence[s
     """The funnel plot's data (FUNNEL_COLUMNS): for each indicator and practice, its n, N and proportion,
     the region's pooled proportion and the 95 % and 99.8 % control limits around it for the practice's N
     (control_limits); `outside_95` / `outside_998` say whether the practice falls outside them."""
-    table = indicators.set_index(["scope", "indicator"])
+    pooled = indicators[indicators["scope"] == region].set_index("indicator")["prop"]
+    order = {practice: i for i, practice in enumerate(practices)}
+    units = indicators[indicators["scope"].isin(order) & indicators["indicator"].isin(pooled.index)]
+    # Indicators in the table's order, practices in config order; one pass, no lookup per row.
+    units = units.assign(
+        _indicator=units["indicator"].map({name: i for i, name in enumerate(pooled.index)}),
+        _practice=units["scope"].map(order),
+    ).sort_values(["_indicator", "_practice"], kind="stable")
+    targets = pooled.astype(float).to_dict()
     rows = []
-    for indicator in dict.fromkeys(indicators["indicator"]):
-        if (region, indicator) not in table.index:
-            continue
-        pooled = float(table.loc[(region, indicator), "prop"])
-        for practice in practices:
-            if (practice, indicator) not in table.index:
-                continue
-            r = table.loc[(practice, indicator)]
-            limits = [control_limits(pooled, int(r["N"]), coverage) for coverage in FUNNEL_COVERAGES]
-            outside = [bool(int(r["N"]) > 0 and not low <= r["prop"] <= high) for low, high in limits]
-            rows.append([region, indicator, practice, int(r["n"]), int(r["N"]), float(r["prop"]), pooled,
-                         *(x for pair in limits for x in pair), *outside])
+    for r in units.itertuples(index=False):
+        target = targets[r.indicator]
+        limits = [control_limits(target, int(r.N), coverage) for coverage in FUNNEL_COVERAGES]
+        outside = [bool(r.N > 0 and not low <= r.prop <= high) for low, high in limits]
+        rows.append([region, r.indicator, r.scope, int(r.n), int(r.N), float(r.prop), target,
+                     *(x for pair in limits for x in pair), *outside])
     return pd.DataFrame(rows, columns=FUNNEL_COLUMNS).astype(
         {"scope": "object", "indicator": "object", "practice": "object", "n": "int64", "N": "int64",
          "outside_95": "bool", "outside_998": "bool"}
