@@ -2,6 +2,7 @@
 # This file is the table of contents; each stage lives in workflow/rules/, all logic in src/assistmed/.
 from snakemake.utils import min_version, validate
 
+from assistmed.settings import schema_path as analysis_schema
 from assistmed.startup import check_config, check_inputs
 
 min_version("9.0")
@@ -15,6 +16,8 @@ configfile: "config/config.yaml"
 # A wrong key or value, or an input file that cannot be read, stops the run here with one line each.
 check_config(config, workflow.configfiles, SCHEMA)
 validate(config, SCHEMA)
+# The analysis settings' schema, with their defaults, belongs to the package (assistmed.settings reads them).
+validate(config["analysis"], analysis_schema())
 check_inputs(config, SCHEMA)
 
 

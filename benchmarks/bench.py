@@ -353,7 +353,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
                              distributions=paths[p]["distributions"], associations=paths[p]["associations"],
                              codebook=codebook, practice=p, distributed=practice["distributed"],
                              settings=settings)
-        pooled = {t: base / f"{t}.parquet" for t in ("indicators", "distributions", "associations")}
+        pooled = {t: base / f"{t}.parquet" for t in ("indicators", "distributions", "associations", "funnel")}
         pool_region(
             [paths[p]["clean"] for p in practices],
             [paths[p]["indicators"] for p in practices],

@@ -10,6 +10,7 @@ import yaml
 
 from assistmed.startup import (
     StartupError,
+    analysis_errors,
     check_config,
     validated_codebooks,
     check_inputs,
@@ -41,7 +42,7 @@ def test_a_misspelt_key_is_one_line_with_the_key_path_and_the_allowed_keys(confi
     lines = schema_errors(config, SCHEMA)
     assert lines == [
         f"config {PRACTICE} : clé inconnue / unknown key « distribued » ; clés permises / allowed keys : "
-        "delimiter, distributed, encoding, file, format, label, reconciled, second_entry, sheet",
+        "delimiter, distributed, encoding, file, format, label, margins, reconciled, second_entry, sheet",
         f"config {PRACTICE} : clé manquante / missing key « distributed »",
     ]
 
@@ -59,7 +60,7 @@ def test_a_misspelt_key_is_one_line_with_the_key_path_and_the_allowed_keys(confi
 )
 def test_each_kind_of_schema_error_reads_as_one_sentence(config, change, expected):
     change(config)
-    lines = schema_errors(config, SCHEMA)
+    lines = schema_errors(config, SCHEMA) + analysis_errors(config)
     assert len(lines) == 1
     assert expected in lines[0]
     assert "\n" not in lines[0]
@@ -69,8 +70,22 @@ def test_the_shipped_configurations_have_no_problem():
     for path in [ROOT / "config/config.yaml", *sorted((ROOT / "config/examples").glob("*.yaml"))]:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert yaml_file_errors(path) == []
-        assert schema_errors(config, SCHEMA) == []
+        assert schema_errors(config, SCHEMA) + analysis_errors(config) == []
         check_inputs(config, SCHEMA_PATH, root=ROOT)
+
+
+def test_analysis_settings_are_checked_against_the_packages_schema_one_line_each(config):
+    config["analysis"]["confidance"] = 0.9
+    config["analysis"]["weights"] = "raked"
+    assert analysis_errors(config) == [
+        "config analysis : clé inconnue / unknown key « confidance » ; clés permises / allowed keys : confidence, "
+        "firth_events_per_parameter, fisher_mc_tables, min_events_per_variable, min_expected, model_covariates, "
+        "p_adjust, seed, weights",
+        "config analysis.weights : « raked » non permis / not allowed ; valeurs permises / allowed : none, "
+        "return_rate, calibrated",
+    ]
+    with pytest.raises(StartupError, match="confidance"):
+        check_config(config, [], SCHEMA_PATH, ROOT)
 
 
 def test_a_key_given_twice_in_the_yaml_file_is_refused_with_its_lines(tmp_path):

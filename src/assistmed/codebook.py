@@ -71,6 +71,7 @@ class Variable:
     group: str | None = None
     none_option: bool = False
     restricted: bool = False
+    contact: str | None = None
     required: bool = False
     page: int | None = None
     range_min: float | str | None = None
@@ -168,6 +169,11 @@ class Codebook:
     def restricted(self) -> list[str]:
         """Variables that hold direct identifiers (never written outside restricted outputs)."""
         return [v.name for v in self.variables if v.restricted]
+
+    @property
+    def reachable_by(self) -> list[str]:
+        """Restricted variables through which a respondent can be called back: a phone or an e-mail."""
+        return [v.name for v in self.variables if v.restricted and v.contact in {"phone", "email"}]
 
     def indicator(self, name: str) -> Indicator:
         for ind in self.indicators:
@@ -319,6 +325,7 @@ def parse_codebook(data: dict, source: str = "<codebook>", *, schema_checked: bo
             group=spec.get("group"),
             none_option=spec.get("none_option", False),
             restricted=spec.get("restricted", False),
+            contact=spec.get("contact"),
             required=spec.get("required", False),
             page=spec.get("page"),
             range_min=rng.get("min"),

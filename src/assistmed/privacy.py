@@ -14,6 +14,7 @@ words, and a mobile number without its 0 typed as one run of digits (« 61234567
 from __future__ import annotations
 
 import re
+import unicodedata
 
 REMOVED = "[retiré]"
 
@@ -39,8 +40,9 @@ NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[\w'’-]*\w|\.)?"
 PARTICLE = r"(?:(?:de|du|des|la|le|les|van|von|der|den|ter|di|da|del|della|dos|el|ben|ibn)\s+|d['’]\s?)"
 NAME = rf"{PARTICLE}*{NAME_WORD}"
 TITLED_NAME = re.compile(rf"(?<![\w.])({TITLE}(?:\.\s*|\s+))({NAME}(?:[\s-]+{NAME})*)")
-# Phone numbers are only looked for in text with this many digits (a French number has 9 after the 0).
-MIN_PHONE_DIGITS = 8
+# Phone numbers are only looked for in text with this many digits (a French number has 9 after its 0), which
+# leaves dates (« 04/01/2021 »: 8 digits) and codes to the regular expressions alone.
+MIN_PHONE_DIGITS = 9
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:
@@ -83,10 +85,30 @@ def scrub_identifiers(text: str) -> str:
     return TITLED_NAME.sub(lambda m: f"{m.group(1)}{REMOVED}", text)
 
 
-def shown(value: object, limit: int = 40) -> str:
+def shown(value: object, limit: int = 40, *, quoted: bool = True) -> str:
     """A cell's value as a message may quote it: scrubbed of identifiers, on one line, at most ``limit``
-    characters (« … » marks a cut), between French quotes."""
+    characters (« … » marks a cut), between French quotes unless ``quoted`` is false."""
     text = " ".join(scrub_identifiers(str(value)).split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return f"« {text} »"
+    return f"« {text} »" if quoted else text
+
+
+# Words of a column header that announce contact details, by kind, checked in this order (« Adresse e-mail »
+# is an e-mail, not a postal address). Headers are compared folded: no accents, lower case, words only.
+CONTACT_WORDS = {
+    "email": {"mail", "email", "mails", "emails", "courriel", "courriels", "mel"},
+    "phone": {"tel", "telephone", "telephones", "portable", "portables", "mobile", "gsm", "phone", "cellulaire"},
+    "name": {"nom", "noms", "prenom", "prenoms", "patronyme", "name", "firstname", "lastname", "surname"},
+    "address": {"adresse", "adresses", "address", "rue", "domicile"},
+}
+
+
+def contact_kind(header: str) -> str | None:
+    """The kind of contact detail a column header announces (« Portable » → phone), or None."""
+    folded = unicodedata.normalize("NFKD", str(header))
+    words = set(re.findall(r"[a-z]+", "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()))
+    for kind, announcing in CONTACT_WORDS.items():
+        if words & announcing:
+            return kind
+    return None

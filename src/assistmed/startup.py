@@ -282,7 +282,17 @@ def check_config(config: Mapping, config_files: Iterable[str | Path], schema_pat
     """Before the schema's defaults are filled in: the YAML files (keys given twice) and the schema."""
     root = Path(root)
     _stop([line for path in config_files for line in yaml_file_errors(root / path)])
-    _stop(schema_errors(config, load_schema(root / schema_path)))
+    _stop(schema_errors(config, load_schema(root / schema_path)) + analysis_errors(config))
+
+
+def analysis_errors(config: Mapping) -> list[str]:
+    """Config `analysis` against the package's analysis schema (assistmed.settings), lines as schema_errors'."""
+    from assistmed.settings import schema
+
+    analysis = config.get("analysis", {})
+    if not isinstance(analysis, Mapping):
+        return []
+    return schema_errors({"analysis": analysis}, {"type": "object", "properties": {"analysis": schema()}})
 
 
 def validated_codebooks(config: Mapping, root: str | Path = ".") -> str:

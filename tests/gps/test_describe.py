@@ -1,4 +1,4 @@
-"""The GP report's descriptive tables: share with an assistant per level, respondents, free texts."""
+"""The GP report's descriptive tables: respondents, free texts."""
 
 from pathlib import Path
 
@@ -6,21 +6,9 @@ import pandas as pd
 import pytest
 
 from assistmed.codebook import load_codebook
-from assistmed.gps.describe import assistant_shares, free_texts, respondents
+from assistmed.gps.describe import free_texts, respondents
 
 from .conftest import frame_from_cells
-
-
-def test_the_share_with_an_assistant_is_the_row_percentage_of_each_level_with_a_wilson_interval(small_codebook):
-    # MSP: 23 of 45 GPs in an MSP have an assistant, 11 of 54 outside; one GP did not say whether he has one.
-    cells = [(23, "yes", "yes"), (22, "yes", "no"), (11, "no", "yes"), (43, "no", "no"), (1, "yes", None)]
-    clean = frame_from_cells(cells, ["msp", "has_assistant"]).assign(cpts=None, area=None)
-    shares = assistant_shares(clean, small_codebook, confidence=0.95).set_index(["variable", "level"])
-    assert shares.loc[("msp", "yes"), ["n", "N"]].tolist() == [23, 45]
-    assert shares.loc[("msp", "no"), ["n", "N"]].tolist() == [11, 54]
-    # Wilson by hand, z = 1.959964: (2·23 + z² ± z·√(z² + 4·23·22/45)) / (2·(45 + z²)) → 0.3700 to 0.6504
-    assert shares.loc[("msp", "yes"), ["ci_low", "ci_high"]].tolist() == pytest.approx([0.3700, 0.6504], abs=5e-5)
-    assert shares.loc[("area", "rural"), "N"] == 0  # no answer at all: an empty level, no share
 
 
 def test_respondents_count_complete_partial_and_rejected_and_date_the_submissions():

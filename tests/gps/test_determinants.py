@@ -73,13 +73,29 @@ def test_each_test_counts_only_respondents_who_answered_both_questions(small_cod
     assert (table.loc["yes", "n_without"], table.loc["yes", "N_without"]) == (1, 4)
 
 
-def test_a_three_level_variable_has_one_row_per_level_and_no_odds_ratio(small_codebook):
+def test_every_level_of_a_three_level_variable_gets_its_odds_ratio_against_the_reference(small_codebook):
     frame = one_variable([(8, "rural", "yes"), (2, "rural", "no"), (5, "semi_rural", "yes"), (5, "semi_rural", "no"),
                           (2, "urban", "yes"), (8, "urban", "no")], name="area")
-    table = determinants(frame, small_codebook, candidates=["area"], settings=SETTINGS)
-    assert list(table["level"]) == ["rural", "semi_rural", "urban"]
-    assert table["odds_ratio"].isna().all()
+    table = determinants(frame, small_codebook, candidates=["area"], settings=SETTINGS).set_index("level")
+    assert list(table.index) == ["rural", "semi_rural", "urban"] and set(table["reference"]) == {"rural"}
+    assert math.isnan(table.loc["rural", "odds_ratio"])
+    # semi-rural vs rural: 5·2 / (5·8) = 0.25; urban vs rural: 2·2 / (8·8) = 0.0625, each from its own 2×2.
+    assert table.loc["semi_rural", "odds_ratio"] == pytest.approx(0.25)
+    assert table.loc["urban", "odds_ratio"] == pytest.approx(0.0625)
+    # Woolf by hand for urban: SE = √(1/2 + 1/8 + 1/8 + 1/2) = 1.118034; exp(ln 0.0625 ± 1.959964·SE).
+    assert table.loc["urban", "or_ci_low"] == pytest.approx(0.0625 * math.exp(-1.959964 * 1.118034), rel=1e-6)
     assert table["test"].nunique() == 1 and table["p_value"].nunique() == 1
+
+
+def test_each_level_gets_the_share_of_its_gps_with_an_assistant_and_its_wilson_interval(small_codebook):
+    # 81 of 263 GPs in an MSP work with an assistant: Newcombe (1998) Table I, Wilson 0.2553–0.3662.
+    frame = one_variable([(81, "yes", "yes"), (182, "yes", "no"), (15, "no", "yes"), (133, "no", "no")])
+    table = determinants(frame, small_codebook, candidates=["msp"], settings=SETTINGS).set_index("level")
+    assert table.loc["yes", ["n_with", "n_level"]].tolist() == [81, 263]
+    assert table.loc["yes", "prop_with"] == pytest.approx(81 / 263)
+    assert (table.loc["yes", "prop_ci_low"], table.loc["yes", "prop_ci_high"]) == pytest.approx((0.2553, 0.3662), abs=5e-5)
+    # 15 of 148: Wilson 0.0624–0.1605 (same table).
+    assert (table.loc["no", "prop_ci_low"], table.loc["no", "prop_ci_high"]) == pytest.approx((0.0624, 0.1605), abs=5e-5)
 
 
 def test_holm_corrects_once_per_variable_not_once_per_row(small_codebook):

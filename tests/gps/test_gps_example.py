@@ -61,10 +61,34 @@ def test_the_four_published_associations_hold_at_their_thresholds(example):
     assert (p[others] > 0.05).all()
 
 
-def test_the_model_is_estimated_on_the_four_determinants(example):
-    model = example["model"]
-    assert set(model["status"]) == {"estimated"}
-    assert list(dict.fromkeys(model["variable"])) == ["msp", "cpts", "asalee", "area"]
+# R 4.2.2, brglm2 0.9 (Firth's estimates) and the profile of the penalised log-likelihood computed in R
+# (optim, BFGS, over the other coefficients; uniroot for the bounds):
+#   d <- complete cases of has_assistant, msp, cpts, asalee, area; y <- has_assistant == "yes"
+#   f <- glm(y ~ msp + cpts + asalee + area, family = binomial, method = "brglmFit", type = "AS_mean",
+#            epsilon = 1e-12, maxit = 1000)
+#   pll <- function(b) ℓ(b) + ½ log det(X'WX); bounds where 2(pll(b̂) − max pll | b_j) = qchisq(0.95, 1),
+#   p = pchisq(2(pll(b̂) − max pll | b_j = 0), 1, lower.tail = FALSE); AIC(f); c from fitted(f)
+R_MODEL = {
+    "msp=yes": (3.5820685217, 1.2972497217, 10.5485276172, 0.01354475518),
+    "cpts=yes": (4.3365003888, 1.5038811534, 13.9568525012, 0.00611052037),
+    "asalee=yes": (0.6209916057, 0.1845324037, 1.9473894980, 0.4194623158),
+    "area=semi_rural": (0.3080271353, 0.0906857755, 0.9693479834, 0.04400474448),
+    "area=urban": (0.1718456913, 0.0447991104, 0.5724115513, 0.003601849443),
+}
+
+
+def test_the_prespecified_model_gets_firths_estimates_with_34_events_for_5_parameters(example):
+    model = example["model"].set_index("term")
+    assert list(model.index) == list(R_MODEL) and set(model["status"]) == {"estimated"}
+    for term, (odds_ratio, low, high, p) in R_MODEL.items():
+        row = model.loc[term]
+        assert (row["odds_ratio"], row["ci_low"], row["ci_high"]) == pytest.approx((odds_ratio, low, high), abs=1e-6)
+        assert row["p_value"] == pytest.approx(p, abs=1e-8)
+    first = model.iloc[0]
+    assert (first["n"], first["events"], first["parameters"], first["events_per_parameter"]) == (99, 34, 5, 6.8)
+    assert first["method"] == "firth" and "6,8 événements par paramètre" in first["message"]
+    assert first["aic"] == pytest.approx(113.8032545429, abs=1e-6)
+    assert first["c_statistic"] == pytest.approx(0.783257918552, abs=1e-9)
 
 
 def test_the_three_most_cited_barriers_are_the_published_ones(example):

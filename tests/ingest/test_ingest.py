@@ -16,7 +16,7 @@ def test_french_excel_csv_is_read_as_text_with_spreadsheet_row_numbers(tmp_path)
     path = tmp_path / "cab.csv"
     path.write_bytes("N° questionnaire;Distance (km);Sexe\r\n007;3,5;2\r\n;;\r\n8; 1 ;NSP\r\n;;\r\n".encode("cp1252"))
     frame = read_raw(path)
-    assert list(frame.columns) == ["N° questionnaire", "Distance (km)", "Sexe", "source_row"]
+    assert list(frame.columns) == ["N° questionnaire", "Distance (km)", "Sexe", "source_row", "row_fault"]
     assert list(frame["N° questionnaire"]) == ["007", "", "8"]  # no number inference: leading zero kept
     # The blank row 3 stays (cleaning rejects it, so raw = kept + rejected as the user counts rows);
     # the blank row 5 after the last data row is not data.
@@ -27,7 +27,7 @@ def test_french_excel_csv_is_read_as_text_with_spreadsheet_row_numbers(tmp_path)
 def test_utf8_bom_csv_with_commas_is_detected(tmp_path):
     path = tmp_path / "cab.csv"
     path.write_bytes("\ufeffid,Sexe\n1,2\n".encode("utf-8"))
-    assert list(read_raw(path).columns) == ["id", "Sexe", "source_row"]
+    assert list(read_raw(path).columns) == ["id", "Sexe", "source_row", "row_fault"]
 
 
 def test_xlsx_numbers_come_back_without_a_spurious_decimal(tmp_path):
@@ -71,14 +71,19 @@ def test_an_untitled_column_with_content_is_kept_under_its_letter_and_trailing_s
     path = tmp_path / "cab.csv"
     path.write_text("N° questionnaire;;Sexe;\n1;note;2;\n", encoding="utf-8")
     frame = read_raw(path)
-    assert list(frame.columns) == ["N° questionnaire", "(colonne B sans titre)", "Sexe", "source_row"]
+    assert list(frame.columns) == ["N° questionnaire", "(colonne B sans titre)", "Sexe", "source_row", "row_fault"]
 
 
-def test_a_filled_cell_beyond_the_last_header_names_its_row_and_column(tmp_path):
+def test_a_filled_cell_beyond_the_last_header_is_a_fault_of_its_row_only(tmp_path):
+    # It used to stop the whole practice (issue #12); the row goes to the rejects with its reason instead.
     path = tmp_path / "cab.csv"
-    path.write_text("N° questionnaire;Sexe\n1;2\n2;1;oops\n", encoding="utf-8")
-    with pytest.raises(IngestError, match="ligne 3 : cellule remplie en colonne C"):
-        read_raw(path)
+    path.write_text("N° questionnaire;Sexe\n1;2\n2;1;oops\n3;2\n", encoding="utf-8")
+    frame = read_raw(path).set_index("source_row")
+    assert list(frame.index) == [2, 3, 4]
+    assert frame.loc[3, "row_fault"].startswith("cellule remplie en colonne C, au-delà du dernier en-tête")
+    assert frame.loc[2, "row_fault"] == frame.loc[4, "row_fault"] == ""
+    # A separator too many may have shifted every cell of a text row: none is kept.
+    assert list(frame.loc[3, ["N° questionnaire", "Sexe"]]) == ["", ""]
 
 
 def test_ingested_cells_hold_no_contact_detail_in_clear(tmp_path):

@@ -8,13 +8,9 @@ import pytest
 
 from assistmed.codebook import load_codebook
 from assistmed.indicators import INDICATOR_COLUMNS, compute_indicators, indicator_series
-from assistmed.patients.analyse import (
-    ASSOCIATION_COLUMNS,
-    AnalysisSettings,
-    association_tests,
-    item_distributions,
-    pool_region,
-)
+from assistmed.patients.analyse import pool_region
+from assistmed.settings import AnalysisSettings
+from assistmed.survey import ASSOCIATION_COLUMNS, association_tests, item_distributions
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "resources/codebooks/patients.yaml"
 CB = load_codebook(CODEBOOK)
@@ -78,7 +74,7 @@ def test_association_tables_leave_missing_answers_out_and_holm_adjusts_within_th
     data = frame(contacts=contacts, evolution_wait=wait, evolution_quality=wait)
     tests = association_tests(
         data, CB, scope="cab", pairs=[("contacts", "evolution_wait"), ("contacts", "evolution_quality")],
-        settings=AnalysisSettings(),
+        settings=AnalysisSettings.from_config(),
     )
     assert list(tests.columns) == ASSOCIATION_COLUMNS
     assert list(tests["n"]) == [200, 200]
@@ -86,31 +82,51 @@ def test_association_tables_leave_missing_answers_out_and_holm_adjusts_within_th
     assert tests["p_adjusted"].tolist() == pytest.approx([min(1, 2 * p) for p in tests["p_value"]])
 
 
-def test_the_region_scope_is_the_analysis_of_all_practices_together(tmp_path):
+def pool_two_practices(tmp_path, distributed, settings):
+    """pool_region on practice a (30 women, 10 men) and practice b (20 and 20), half of each very favourable;
+    the output folder."""
     paths = {}
     for practice, sexes in {"a": ["female"] * 30 + ["male"] * 10, "b": ["female"] * 20 + ["male"] * 20}.items():
-        data = frame(sex=sexes)
+        data = frame(sex=sexes, overall_opinion=["very_favourable", "rather_favourable"] * 20)
         data.insert(0, "practice", practice)
         paths[practice] = tmp_path / f"{practice}.parquet"
         data.to_parquet(paths[practice])
-        compute_indicators(data, CB, scope=practice, distributed=100, confidence=0.95).to_parquet(tmp_path / f"{practice}-i.parquet")
+        compute_indicators(data, CB, scope=practice, distributed=distributed[practice], confidence=0.95).to_parquet(tmp_path / f"{practice}-i.parquet")
         item_distributions(data, CB, scope=practice).to_parquet(tmp_path / f"{practice}-d.parquet")
-        association_tests(data, CB, scope=practice, pairs=[], settings=AnalysisSettings()).to_parquet(tmp_path / f"{practice}-a.parquet")
+        association_tests(data, CB, scope=practice, pairs=[]).to_parquet(tmp_path / f"{practice}-a.parquet")
     pool_region(
-        [paths["a"], paths["b"]],
-        [tmp_path / "a-i.parquet", tmp_path / "b-i.parquet"],
-        [tmp_path / "a-d.parquet", tmp_path / "b-d.parquet"],
-        [tmp_path / "a-a.parquet", tmp_path / "b-a.parquet"],
+        [paths["a"], paths["b"]], [tmp_path / "a-i.parquet", tmp_path / "b-i.parquet"],
+        [tmp_path / "a-d.parquet", tmp_path / "b-d.parquet"], [tmp_path / "a-a.parquet", tmp_path / "b-a.parquet"],
         codebook=CODEBOOK, indicators=tmp_path / "i.parquet", distributions=tmp_path / "d.parquet",
-        associations=tmp_path / "as.parquet", region="reg", distributed={"a": 100, "b": 100}, settings={},
+        associations=tmp_path / "as.parquet", funnel=tmp_path / "f.parquet", weights=tmp_path / "w.parquet",
+        region="reg", distributed=distributed, settings=settings,
     )
+    return tmp_path
+
+
+def test_the_region_scope_is_the_analysis_of_all_practices_together(tmp_path):
+    pool_two_practices(tmp_path, {"a": 100, "b": 100}, {})
     indicators = pd.read_parquet(tmp_path / "i.parquet")
+    assert list(indicators.columns) == INDICATOR_COLUMNS
     assert list(dict.fromkeys(indicators["scope"])) == ["a", "b", "reg"]
     female = indicators.set_index(["scope", "indicator"]).loc[("reg", "female")]
     assert (female["n"], female["N"]) == (50, 80)
-    tests = pd.read_parquet(tmp_path / "as.parquet").set_index(["var_a", "var_b"])
-    assert tests.loc[("practice", "sex"), "test"] == "chi2"  # 30/10 vs 20/20: expected counts ≥ 5
-    assert tests.loc[("practice", "sex"), "n"] == 80
+    # Two practices: 1 design degree of freedom; practice rows have no design-based figures.
+    assert female["design_df"] == 1 and female["design_ci_low"] < female["ci_low"]
+    assert indicators.loc[indicators["scope"] == "a", "design_ci_low"].isna().all()
+    funnel = pd.read_parquet(tmp_path / "f.parquet").set_index(["indicator", "practice"])
+    assert list(funnel.loc["female", "prop"]) == [0.75, 0.5]
+    assert set(funnel.loc["female", "pooled_prop"]) == {50 / 80}
+    weights = pd.read_parquet(tmp_path / "w.parquet")
+    assert list(weights["practice"]) == ["a", "b"] and set(weights["weighting"]) == {"none"}
+    assert list(weights["weight_total"]) == [40, 40]
+    # Practices are compared through the ICC and the funnel, not tested practice × item.
+    tests = pd.read_parquet(tmp_path / "as.parquet")
+    assert list(tests.loc[tests["scope"] == "reg", "var_a"]) == ["sex"]
+    # ICC by hand: MSB = 40·(0.75 − 0.625)² · 2 / 1 = 1.25, MSW = (40·0.1875 + 40·0.25)/78 = 17.5/78,
+    # n0 = 40: (MSB − MSW)/(MSB + 39·MSW) = 0.112595 (one-way ANOVA of the 0/1 answers on practice).
+    msw = 17.5 / 78
+    assert female["icc"] == pytest.approx((1.25 - msw) / (1.25 + 39 * msw), rel=1e-12)
 
 
 def two_practices_from_strata(strata):
@@ -135,7 +151,7 @@ def test_pooled_tests_get_a_cmh_sensitivity_test_stratified_by_practice():
     data = two_practices_from_strata({"a": [[2, 1], [1, 2]], "b": [[3, 1], [1, 3]]})
     tests = association_tests(
         data, CB, scope="reg", pairs=[("sex", "overall_opinion"), ("practice", "sex")],
-        settings=AnalysisSettings(), strata="practice",
+        settings=AnalysisSettings.from_config(), strata="practice",
     ).set_index(["var_a", "var_b"])
     assert tests.loc[("sex", "overall_opinion"), "stratified_test"] == "cmh"
     assert tests.loc[("sex", "overall_opinion"), "p_stratified"] == pytest.approx(chdtrc(1, 15.75 / 7.15), rel=1e-10)
@@ -146,5 +162,17 @@ def test_pooled_tests_get_a_cmh_sensitivity_test_stratified_by_practice():
 
 def test_practice_scope_tests_have_no_stratified_test():
     data = two_practices_from_strata({"a": [[2, 1], [1, 2]]})
-    tests = association_tests(data, CB, scope="a", pairs=[("sex", "overall_opinion")], settings=AnalysisSettings())
+    tests = association_tests(data, CB, scope="a", pairs=[("sex", "overall_opinion")], settings=AnalysisSettings.from_config())
     assert tests["stratified_test"].tolist() == [""] and tests["p_stratified"].isna().all()
+
+
+def test_return_rate_weights_reach_the_pooled_design_based_figures(tmp_path):
+    # Practice a: 30 women of 40 returned, 100 handed out (weight 2.5); b: 20 of 40, 400 handed out (10).
+    # Weighted share of women: (30·2.5 + 20·10) / (40·2.5 + 40·10) = 275/500 = 0.55; unweighted 50/80.
+    pool_two_practices(tmp_path, {"a": 100, "b": 400}, {"weights": "return_rate"})
+    female = pd.read_parquet(tmp_path / "i.parquet").set_index(["scope", "indicator"]).loc[("reg", "female")]
+    assert female["prop"] == 50 / 80 and female["design_prop"] == pytest.approx(0.55)
+    assert female["weighting"] == "return_rate"
+    assert list(pd.read_parquet(tmp_path / "w.parquet")["weight_total"]) == pytest.approx([100, 400])
+    tests = pd.read_parquet(tmp_path / "as.parquet")
+    assert set(tests.loc[tests["scope"] == "reg", "weighting"]) == {"return_rate"}

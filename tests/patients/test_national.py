@@ -10,7 +10,8 @@ from scipy.stats import fisher_exact
 
 from assistmed.codebook import load_codebook
 from assistmed.indicators import compute_indicators
-from assistmed.patients.analyse import AnalysisSettings, association_tests, region_pairs
+from assistmed.settings import AnalysisSettings
+from assistmed.survey import association_tests
 from assistmed.patients.national import pool_national
 from tests.patients.test_analyse import frame
 
@@ -40,7 +41,7 @@ def practice_frame(region, practice, table, extra_women=0):
 
 @pytest.fixture
 def national(tmp_path):
-    settings = AnalysisSettings()
+    settings = AnalysisSettings.from_config()
     clean, region_indicators, region_associations = [], [], []
     for region, practices in STRATA.items():
         # Two women without an opinion in south-2: they count for sex, not in sex × opinion.
@@ -56,13 +57,14 @@ def national(tmp_path):
         pd.concat([practice_rows, region_rows], ignore_index=True).to_parquet(region_indicators[-1])
         region_associations.append(tmp_path / f"{region}-a.parquet")
         tests = association_tests(
-            pooled, CB, scope=region, pairs=region_pairs(CB), settings=settings, strata="practice"
+            pooled, CB, scope=region, pairs=CB.associations, settings=settings, strata="practice"
         )
         tests.to_parquet(region_associations[-1])
     pool_national(
         clean, region_indicators, region_associations, codebook=CODEBOOK,
         indicators=tmp_path / "i.parquet", associations=tmp_path / "a.parquet",
-        regions=["north", "south"], distributed=40, settings={},
+        regions=["north", "south"], distributed=dict.fromkeys(["north-1", "north-2", "south-1", "south-2"], 10),
+        settings={},
     )
     return pd.read_parquet(tmp_path / "i.parquet"), pd.read_parquet(tmp_path / "a.parquet")
 
@@ -107,3 +109,18 @@ def test_national_associations_keep_the_regions_pooled_rows_before_the_national_
     north = associations[associations["scope"] == "north"].set_index(["var_a", "var_b"])
     # north alone: strata [[2,1],[1,2]] and [[3,1],[1,3]] → CMH 15.75/7.15 (tests/stats/test_stratified.py).
     assert north.loc[("sex", "overall_opinion"), "p_stratified"] == pytest.approx(chdtrc(1, 15.75 / 7.15), rel=1e-10)
+
+
+# R survey 4.1 on the same 24 respondents:
+#   des <- svydesign(ids = ~practice, strata = ~region, data = d); options(survey.lonely.psu = "adjust")
+#   svychisq(~region + sex, des, statistic = "F")$p.value                                → 0.347187834123
+#   svychisq(~sex + opinion, subset(des, !is.na(opinion)), statistic = "F")$p.value      → 0.164730930415
+#   svyciprop(~female, des, method = "logit"); degf(des); deff(svymean(~female, des, deff = "replace"))
+def test_the_national_design_has_practices_as_clusters_within_regions_as_strata(national):
+    indicators, associations = national
+    tests = associations[associations["scope"] == "national"].set_index(["var_a", "var_b"])
+    assert tests.loc[("region", "sex"), "p_design"] == pytest.approx(0.347187834123, abs=1e-9)
+    assert tests.loc[("sex", "overall_opinion"), "p_design"] == pytest.approx(0.164730930415, abs=1e-9)
+    female = indicators.set_index(["scope", "indicator"]).loc[("national", "female")]
+    assert (female["design_ci_low"], female["design_ci_high"]) == pytest.approx((0.378099628408, 0.696720678141), abs=1e-9)
+    assert (female["design_df"], female["deff"]) == pytest.approx((2, 0.136266511267), abs=1e-9)

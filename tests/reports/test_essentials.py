@@ -93,13 +93,12 @@ def test_only_associations_significant_after_correction_are_messages_and_unit_co
 
 def test_determinants_print_the_share_with_an_assistant_at_each_level():
     determinants = pd.DataFrame({"variable": ["msp", "msp", "sex"], "level": ["yes", "no", "female"],
-                                 "p_adjusted": [0.003, 0.003, 0.5]})
-    shares = pd.DataFrame({"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
-                           "prop": [23 / 45, 11 / 54]})
+                                 "n_with": [23, 11, 20], "n_level": [45, 54, 50],
+                                 "prop_with": [23 / 45, 11 / 54, 20 / 50], "p_adjusted": [0.003, 0.003, 0.5]})
     cells = published([[s, "msp", level, "shown", n, 34 if s == "with_assistant" else 65, None, None, None]
                        for s, level, n in [("with_assistant", "yes", 23), ("with_assistant", "no", 11),
                                            ("without_assistant", "yes", 22), ("without_assistant", "no", 43)]])
-    assert essentials.determinant_messages(GPS, determinants, shares, cells, p_adjust_name="Holm") == [
+    assert essentials.determinant_messages(GPS, determinants, cells, p_adjust_name="Holm") == [
         f"Exercice en maison de santé pluriprofessionnelle (MSP) : travaillent avec un assistant 51{NN}% (oui) contre "
         f"20{NN}% (non) des médecins (p ajusté (Holm) = 0,003)."
     ]

@@ -33,16 +33,22 @@ CODEBOOK = parse_codebook(
     source="gps-test.yaml",
 )
 NAN = math.nan
-# Contract rows as the GP analysis writes them: msp (two levels, odds ratio on « Oui »), area (three levels, none).
+# Contract rows as the GP analysis writes them: msp (odds ratio on « Oui » against « Non ») and area (odds
+# ratios of semi-rural and urban against rural); the share with an assistant at each MSP level with its Wilson
+# interval, by hand with z = 1.959964: (2·23 + z² ± z·√(z² + 4·23·22/45)) / (2·(45 + z²)) → 0.3700 to 0.6504.
 DETERMINANTS = pd.DataFrame(
     {
         "variable": ["msp", "msp", "area", "area", "area"],
         "level": ["yes", "no", "rural", "semi_rural", "urban"],
+        "reference": ["no", "no", "rural", "rural", "rural"],
         "n_with": [23, 11, 16, 10, 8], "N_with": [34] * 5, "n_without": [22, 43, 15, 21, 29], "N_without": [65] * 5,
+        "n_level": [45, 54, 31, 31, 37],
+        "prop_with": [23 / 45, 11 / 54, 16 / 31, 10 / 31, 8 / 37], "prop_ci_low": [0.3700, 0.1171, NAN, NAN, NAN],
+        "prop_ci_high": [0.6504, 0.3317, NAN, NAN, NAN],
         "n": [99] * 5, "test": ["chi2", "chi2", "fisher", "fisher", "fisher"], "statistic": [10.3, 10.3, NAN, NAN, NAN],
         "p_value": [0.00134, 0.00134, 0.0331, 0.0331, 0.0331], "p_adjusted": [0.00268, 0.00268, 0.0331, 0.0331, 0.0331],
-        "odds_ratio": [4.0868, NAN, NAN, NAN, NAN], "or_ci_low": [1.6896, NAN, NAN, NAN, NAN],
-        "or_ci_high": [9.8852, NAN, NAN, NAN, NAN],
+        "odds_ratio": [4.0868, NAN, NAN, 0.4464, 0.2581], "or_ci_low": [1.6896, NAN, NAN, 0.1590, 0.0891],
+        "or_ci_high": [9.8852, NAN, NAN, 1.2532, 0.7475],
     }
 )
 
@@ -75,8 +81,8 @@ def test_determinants_are_grouped_by_variable_with_the_test_printed_once(publish
         ("Oui", "23 / 34", "22 / 65", "4,09 [1,69 ; 9,89]"),
         ("Non", "11 / 34", "43 / 65", "réf."),
     ]
-    # a three-level variable has no odds ratio at all, hence no reference level to mark
-    assert [r["or"] for r in area["levels"]] == ["—", "—", "—"]
+    # every level of a three-level variable has its odds ratio against the reference
+    assert [r["or"] for r in area["levels"]] == ["réf.", "0,45 [0,16 ; 1,25]", "0,26 [0,09 ; 0,75]"]
 
 
 def test_an_odds_ratio_whose_cell_is_hidden_is_hidden_too_and_not_drawn(published_table, monkeypatch):
@@ -84,7 +90,8 @@ def test_an_odds_ratio_whose_cell_is_hidden_is_hidden_too_and_not_drawn(publishe
     msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, cells)[0]
     assert [(r["with"], r["or"]) for r in msp["levels"]] == [("23 / 34", "s"), (f"<{NN}5 / 34", "réf.")]
     monkeypatch.setattr(gps.charts, "forest_plot", lambda *args: "drawn")
-    assert gps.determinant_chart(CODEBOOK, DETERMINANTS, cells) is None  # 4.09 would give the hidden 11 back
+    # 4.09 would give the hidden 11 back
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "msp"], cells) is None
 
 
 def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypatch, published_table):
@@ -97,19 +104,15 @@ def test_forest_plot_shows_each_odds_ratio_against_its_named_reference(monkeypat
     monkeypatch.setattr(gps.charts, "forest_plot", forest_plot)
     cells = published(published_table)
     gps.determinant_chart(CODEBOOK, DETERMINANTS, cells)
-    assert drawn == {"labels": ["Exercice en MSP : Oui (réf. : Non)"], "odds_ratios": [4.0868], "low": [1.6896],
-                     "high": [9.8852]}
-    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["variable"] == "area"], cells) is None
-
-
-SHARES = pd.DataFrame(
-    {"variable": ["msp", "msp"], "level": ["yes", "no"], "n": [23, 11], "N": [45, 54],
-     "prop": [23 / 45, 11 / 54], "ci_low": [0.3700, 0.1171], "ci_high": [0.6504, 0.3317]}
-)
+    assert drawn == {
+        "labels": ["Exercice en MSP : Oui (réf. : Non)", "Milieu : Semi-rural (réf. : Rural)", "Milieu : Urbain (réf. : Rural)"],
+        "odds_ratios": [4.0868, 0.4464, 0.2581], "low": [1.6896, 0.1590, 0.0891], "high": [9.8852, 1.2532, 0.7475],
+    }
+    assert gps.determinant_chart(CODEBOOK, DETERMINANTS[DETERMINANTS["level"].isin(["no", "rural"])], cells) is None
 
 
 def test_each_level_shows_the_share_of_gps_working_with_an_assistant_with_its_interval(published_table):
-    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, published(published_table), SHARES)[0]
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, published(published_table))[0]
     assert [(r["share_nN"], r["share"], r["share_ci"]) for r in msp["levels"]] == [
         ("23 / 45", f"51{NN}%", f"[37{NN}% ; 65{NN}%]"),
         ("11 / 54", f"20{NN}%", f"[12{NN}% ; 33{NN}%]"),
@@ -119,7 +122,7 @@ def test_each_level_shows_the_share_of_gps_working_with_an_assistant_with_its_in
 def test_a_share_whose_count_without_an_assistant_is_hidden_is_hidden_too(published_table):
     # 11 / 54 would give back the hidden count of GPs outside an MSP without an assistant (54 − 11 = 43)
     cells = published(published_table, hidden={("without_assistant", "msp", "no")})
-    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, cells, SHARES)[0]
+    msp = gps.determinant_groups(CODEBOOK, DETERMINANTS, cells)[0]
     assert [(r["share_nN"], r["share"], r["share_ci"]) for r in msp["levels"]] == [
         ("23 / 45", f"51{NN}%", f"[37{NN}% ; 65{NN}%]"),
         ("s", "s", "—"),

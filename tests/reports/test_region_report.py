@@ -192,7 +192,7 @@ def test_methods_appendix_follows_the_configured_settings(inputs):
     assert "Correction pour tests multiples : Bonferroni" in text
     assert "Holm" not in text
     assert f"200{NN}000 tables simulées (graine 4242" in text
-    assert "au moins égaux à 10" in text
+    assert "au plus 20 % inférieurs à 10" in text
     assert f"intervalles de confiance à 90{NN}%" in text
     assert "un effectif de 0 à 4 n'est pas affiché" in text
     # an indicator's definition comes from the codebook: any_discomfort is the « discomfort » group

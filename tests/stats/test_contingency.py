@@ -203,11 +203,43 @@ def test_large_expected_counts_get_pearson_chi2():
 
 def test_exact_out_of_reach_falls_back_to_seeded_monte_carlo():
     table = np.full((4, 8), 40)
-    table[:, 0] = 1  # a column of 4 respondents: expected counts about 1
+    table[:, :2] = 1  # two columns of 4 respondents: 8 of 32 expected counts (25 %) equal 1
     result = ct.test_association(table, mc_tables=2_000)
     assert result.test == "fisher_mc"
     assert result.p_value == ct.test_association(table, mc_tables=2_000).p_value
     assert 0 < result.p_value <= 1
+
+
+# Cochran's rule on its boundaries. Each table's row 1 holds the small expected counts (row total × column
+# total / n, written beside it); row 2's are all at least 5.
+@pytest.mark.parametrize(
+    ("table", "test"),
+    [
+        # 20 and 80 of 100: expected 2, 3, 5, 5, 5 in row 1, so 2 of 10 cells below 5 (20 %), none below 1
+        ([[2, 3, 5, 5, 5], [8, 12, 20, 20, 20]], "chi2"),
+        # column totals 10, 15, 24, 25, 26: expected 2, 3, 4.8, 5, 5.2, so 3 of 10 below 5 (30 %)
+        ([[2, 3, 5, 5, 5], [8, 12, 19, 20, 21]], "fisher"),
+        # 20 and 100 of 120, column totals 6, 30, 30, 30, 24: expected 1, 5, 5, 5, 4 (the smallest exactly 1)
+        ([[1, 5, 5, 5, 4], [5, 25, 25, 25, 20]], "chi2"),
+    ],
+)
+def test_cochrans_rule_allows_chi2_with_at_most_20_percent_of_expected_counts_below_5(table, test):
+    assert ct.test_association(table).test == test
+
+
+def test_cochrans_rule_refuses_chi2_with_an_expected_count_below_1():
+    # Rows of 100 and 900 of 1,000, column totals 9, 250, 250, 250, 241: row 1 expects 0.9, 25, 25, 25,
+    # 24.1 and row 2 8.1, 225, 225, 225, 216.9. One cell of 10 below 5, but below 1.
+    table = [[1, 25, 25, 25, 24], [8, 225, 225, 225, 217]]
+    result = ct.test_association(table)
+    assert result.test == "fisher"
+    assert result.min_expected == pytest.approx(0.9)
+
+
+def test_cochrans_threshold_follows_min_expected():
+    table = np.array([[2, 3, 5, 5, 5], [8, 12, 20, 20, 20]])  # expected 2, 3, 5, 5, 5 in row 1
+    assert ct.test_association(table, min_expected=3).test == "chi2"  # only 2 (20 %) below 3
+    assert ct.test_association(table, min_expected=5.5).test == "fisher"  # 5 of 10 below 5.5
 
 
 def test_a_table_without_two_non_empty_rows_and_columns_is_not_tested():

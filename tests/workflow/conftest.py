@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,3 +95,18 @@ def configs_in_turn(example_run, tmp_path_factory) -> ConfigsInTurn:
 def two_regions_run(configs_in_turn) -> Path:
     """A project after a full run of the two-regions example (shared, do not modify)."""
     return configs_in_turn.workdir
+
+
+def assert_design_figures(results: Path, scope: str, intervals: dict, p_values: dict, df: int) -> None:
+    """The scope's design-based figures in results/…/indicators and associations equal R's to 1e-6:
+    `intervals` maps an indicator to (design_ci_low, design_ci_high, deff, icc), `p_values` a pair to p_design."""
+    indicators = pd.read_parquet(results / "indicators.parquet")
+    rows = indicators[indicators["scope"] == scope].set_index("indicator")
+    for name, (low, high, deff, icc) in intervals.items():
+        row = rows.loc[name]
+        assert (row["design_ci_low"], row["design_ci_high"]) == pytest.approx((low, high), abs=1e-6), name
+        assert (row["deff"], row["icc"], row["design_df"]) == pytest.approx((deff, icc, df), abs=1e-6), name
+    tests = pd.read_parquet(results / "associations.parquet")
+    pairs = tests[tests["scope"] == scope].set_index(["var_a", "var_b"])
+    for pair, p in p_values.items():
+        assert pairs.loc[pair, "p_design"] == pytest.approx(p, abs=1e-6), pair

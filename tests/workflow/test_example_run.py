@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from assistmed.codebook import load_codebook
 from assistmed.ingest import read_restricted
 from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
-from tests.workflow.conftest import planned_jobs, snakemake
+from tests.workflow.conftest import assert_design_figures, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -35,7 +35,7 @@ def practices(workdir):
 
 def test_every_contract_file_is_produced(example_run):
     results = example_run / "results" / REGION
-    expected = [results / f"patients/{t}.parquet" for t in ("indicators", "distributions", "associations")]
+    expected = [results / f"patients/{t}.parquet" for t in ("indicators", "distributions", "associations", "funnel")]
     for practice in practices(example_run):
         expected += [
             results / f"patients/clean/{practice}.parquet",
@@ -84,6 +84,57 @@ def test_published_associations_hold_in_the_pooled_example(example_run):
     ) < 0.05
     assert pooled.loc[("diploma", "role_approval"), "p_value"] < 0.05
     assert set(tests["test"]) <= {"chi2", "fisher", "fisher_mc"}
+
+
+# R survey 4.1 on the example's pooled respondents (indicator columns 0/1/NA, one row per respondent):
+#   library(survey); options(survey.lonely.psu = "adjust")
+#   des <- svydesign(ids = ~practice, data = d); sub <- subset(des, !is.na(x))
+#   svyciprop(~x, sub, method = "logit"); deff(svymean(~I(as.numeric(x)), sub, deff = "replace")); degf(sub)
+#   ICC: max(0, (MSB − MSW)/(MSB + (n0 − 1)·MSW)) from anova(lm(x ~ factor(practice)))
+# indicator → design_ci_low, design_ci_high, deff, icc (design_df = 5: six practices)
+EXAMPLE_DESIGN = {
+    "female": (0.682558568595, 0.773701480116, 0.575056866537, 0.0),
+    "contacts_2plus": (0.753012189335, 0.856436656897, 0.936418080713, 0.0),
+    "overall_favourable": (0.721958802613, 0.935167910691, 4.767456203539, 0.062846903894),
+    "any_service": (0.472933797097, 0.567870922966, 0.465973586278, 0.0),
+    "any_discomfort": (0.102287544394, 0.293778913599, 3.064642867591, 0.041276150367),
+    "evolution_wait_better": (0.093128706735, 0.252414577003, 2.432859001138, 0.026855456854),
+    "evolution_quality_better": (0.160537505201, 0.374618093055, 3.233464393316, 0.040602624384),
+    "role_approved": (0.377987411065, 0.658445406559, 4.443037921362, 0.057463734858),
+}
+#   svychisq(~a + b, subset(des, !is.na(a) & !is.na(b)), statistic = "F")$p.value
+EXAMPLE_P_DESIGN = {
+    ("contacts", "evolution_wait"): 0.154441202232,
+    ("contacts", "evolution_quality"): 0.00867880613282,
+    ("diploma", "role_approval"): 0.0426697037032,
+    ("age_group", "overall_opinion"): 0.777792804401,
+    ("sex", "overall_opinion"): 0.749752237645,
+}
+
+
+def test_pooled_design_based_figures_equal_r_survey(example_run):
+    results = example_run / "results" / REGION / "patients"
+    assert_design_figures(results, REGION, EXAMPLE_DESIGN, EXAMPLE_P_DESIGN, df=5)
+    indicators = pd.read_parquet(results / "indicators.parquet")
+    pooled = indicators[(indicators["scope"] == REGION) & (indicators["indicator"] != "response_rate")]
+    assert pooled["design_prop"].to_numpy() == pytest.approx(pooled["prop"].to_numpy(), rel=1e-12)
+    assert set(pooled["weighting"]) == {"none"}
+    assert indicators.loc[indicators["scope"] != REGION, ["design_ci_low", "deff", "icc"]].isna().all().all()
+    tests = pd.read_parquet(results / "associations.parquet")
+    assert "practice" not in set(tests["var_a"])  # practices are compared through the ICC and the funnel
+
+
+def test_the_funnel_places_every_practice_against_limits_around_the_pooled_proportion(example_run):
+    results = example_run / "results" / REGION / "patients"
+    funnel = pd.read_parquet(results / "funnel.parquet")
+    indicators = pd.read_parquet(results / "indicators.parquet").set_index(["scope", "indicator"])
+    assert len(funnel) == len(practices(example_run)) * indicators.loc[REGION].shape[0]
+    for row in funnel.itertuples(index=False):
+        assert row.pooled_prop == indicators.loc[(REGION, row.indicator), "prop"]
+        assert row.prop == indicators.loc[(row.practice, row.indicator), "prop"]
+        assert row.low_998 <= row.low_95 <= row.pooled_prop <= row.high_95 <= row.high_998
+        assert row.outside_95 == (not row.low_95 <= row.prop <= row.high_95)
+        assert row.outside_998 <= row.outside_95
 
 
 def test_no_contact_detail_reaches_any_output(example_run):

@@ -15,7 +15,14 @@ from assistmed.codebook import load_codebook
 from assistmed.disclosure.cells import Published
 from assistmed.reports.common import input_digests
 from assistmed.reports.fmt import fmt_int
-from tests.workflow.conftest import TWO_REGIONS, TWO_REGIONS_OUTPUT, copy_project, planned_jobs, snakemake
+from tests.workflow.conftest import (
+    TWO_REGIONS,
+    TWO_REGIONS_OUTPUT,
+    assert_design_figures,
+    copy_project,
+    planned_jobs,
+    snakemake,
+)
 from tests.workflow.printed_numbers import codebook_numbers, dates_of, text_numbers, trace
 
 pytestmark = pytest.mark.workflow
@@ -66,6 +73,43 @@ def test_national_associations_compare_regions_and_carry_the_stratified_test(two
     assert (between["stratified_test"] == "").all() and between["p_stratified"].isna().all()
     pooled = national[national["var_a"] != "region"]
     assert set(pooled["stratified_test"]) <= {"cmh", "gcmh"} and pooled["p_stratified"].between(0, 1).all()
+
+
+# R survey 4.1 on the 544 respondents of both regions (indicator columns 0/1/NA, one row per respondent):
+#   library(survey); options(survey.lonely.psu = "adjust")
+#   des <- svydesign(ids = ~practice, strata = ~region, data = d); sub <- subset(des, !is.na(x))
+#   svyciprop(~x, sub, method = "logit"); deff(svymean(~I(as.numeric(x)), sub, deff = "replace")); degf(sub)
+#   ICC: max(0, (MSB − MSW)/(MSB + (n0 − 1)·MSW)) from anova(lm(x ~ factor(practice)))
+# indicator → design_ci_low, design_ci_high, deff, icc (design_df = 8: ten practices, two regions)
+NATIONAL_DESIGN = {
+    "female": (0.697063656248, 0.760550897287, 0.516107783674, 0.0),
+    "contacts_2plus": (0.774268294134, 0.840098149166, 0.704287539368, 0.0),
+    "overall_favourable": (0.753210118529, 0.924348731173, 5.819016201347, 0.081061812842),
+    "any_service": (0.480999571265, 0.559369499145, 0.599412244381, 0.0),
+    "any_discomfort": (0.116239472633, 0.266761140642, 3.626486876043, 0.048100952572),
+    "evolution_wait_better": (0.136834721712, 0.267136882411, 2.622587382646, 0.050374310447),
+    "evolution_quality_better": (0.177046783675, 0.310912756818, 2.433457069116, 0.025024432178),
+    "role_approved": (0.424357499909, 0.604956290349, 3.307423548936, 0.033911956397),
+}
+#   svychisq(~a + b, subset(des, !is.na(a) & !is.na(b)), statistic = "F")$p.value
+NATIONAL_P_DESIGN = {
+    ("contacts", "evolution_wait"): 0.0378255285947,
+    ("contacts", "evolution_quality"): 0.000374667493227,
+    ("diploma", "role_approval"): 0.0103762550694,
+    ("age_group", "overall_opinion"): 0.553300885282,
+    ("sex", "overall_opinion"): 0.967273521913,
+    ("region", "sex"): 0.951044693698,
+    ("region", "contacts"): 0.910747152683,
+    ("region", "overall_opinion"): 0.764761606919,
+    ("region", "evolution_wait"): 0.159437762616,
+    ("region", "evolution_quality"): 0.589746557401,
+    ("region", "role_approval"): 0.134326779298,
+}
+
+
+def test_national_design_based_figures_equal_r_survey(two_regions_run):
+    results = two_regions_run / TWO_REGIONS_OUTPUT / "national/patients"
+    assert_design_figures(results, "national", NATIONAL_DESIGN, NATIONAL_P_DESIGN, df=8)
 
 
 def test_the_national_report_shows_the_regions_side_by_side_as_published(two_regions_run):

@@ -45,8 +45,8 @@ def test_the_double_entry_of_the_example_reports_every_cell_that_differs_between
     spec = practices(example_run)["vendee-f"]
     first, second = (read_raw(example_run / spec[key]) for key in ("file", "second_entry"))
     ident = first.columns[0]
-    common = first[first[ident].isin(second[ident])].set_index(ident).drop(columns="source_row")
-    typed = second.set_index(ident).drop(columns="source_row").loc[common.index]
+    common = first[first[ident].isin(second[ident])].set_index(ident).drop(columns=["source_row", "row_fault"])
+    typed = second.set_index(ident).drop(columns=["source_row", "row_fault"]).loc[common.index]
     differing = {(i, column) for column in common for i in common.index if common.at[i, column] != typed.at[i, column]}
     folder = example_run / f"results/{REGION}/patients/double_entry/vendee-f"
     differences = pd.read_parquet(folder / "differences.parquet")

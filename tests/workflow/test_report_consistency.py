@@ -245,11 +245,11 @@ def test_gp_report_prints_row_percentages_the_barriers_by_subgroup_and_the_submi
     for variable, part in determinants.groupby("variable", sort=False):
         first = part.iloc[0]
         assert f"n = {fmt_int(first['n'])}, p = {fmt_p(first['p_value'])}, p ajusté = {fmt_p(first['p_adjusted'])}" in text, variable
-    shares = pd.read_parquet(results / "gps/assistant_shares.parquet")
     shown = 0
-    for row in shares[shares["N"] > 0].itertuples(index=False):
+    for row in determinants[determinants["n_level"] > 0].itertuples(index=False):
         both = all(cells.cell(s, row.variable, row.level).shown for s in ("with_assistant", "without_assistant"))
-        line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
+        line = (f"{fmt_int(row.n_with)} / {fmt_int(row.n_level)} {fmt_percent(row.prop_with)} "
+                f"{fmt_ci(row.prop_ci_low, row.prop_ci_high)}")
         assert (line in text) == both, (row.variable, row.level)  # a share that would give a hidden count back is « s »
         shown += both
     assert shown
@@ -273,8 +273,7 @@ def test_gp_methods_name_the_configured_correction_and_render_identically_twice(
 
     settings = config(example_run)
     results = example_run / "results" / REGION
-    tables = {"summary": "respondents", "shares": "assistant_shares", "texts": "texts", "determinants": "determinants",
-              "model": "model"}
+    tables = {"summary": "respondents", "texts": "texts", "determinants": "determinants", "model": "model"}
     for name in ("a.pdf", "b.pdf"):
         render_gps_report(
             **{key: results / f"gps/{table}.parquet" for key, table in tables.items()},
@@ -355,7 +354,7 @@ def test_every_number_of_the_gp_report_comes_from_a_table_the_configuration_or_t
     codebook = load_codebook(example_run / settings["codebooks"]["gps"])
     tables = [published(example_run, "gps")]
     tables += [pd.read_parquet(results / f"gps/{name}.parquet")
-               for name in ("respondents", "assistant_shares", "texts", "determinants", "model")]
+               for name in ("respondents", "texts", "determinants", "model")]
     summary = tables[1].iloc[0]
     spec = settings["regions"][REGION]["gps"]
     dates = dates_of(summary["first_submitted"], summary["last_submitted"], spec["period"]["start"], spec["period"]["end"])

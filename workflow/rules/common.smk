@@ -198,6 +198,18 @@ def distributed(region):
     }
 
 
+def calibration_margins(regions):
+    """Practice id → the margins of its patient list, when analysis.weights is calibrated (otherwise none,
+    so that editing margins reruns nothing)."""
+    if config["analysis"]["weights"] != "calibrated":
+        return {}
+    return {
+        p: spec.get("margins", {})
+        for region in regions
+        for p, spec in config["regions"][region]["patients"]["practices"].items()
+    }
+
+
 def practice_outputs(region, name):
     return expand(
         "<results>/{region}/patients/practices/{practice}/{name}.parquet",
@@ -248,7 +260,7 @@ def all_outputs():
         targets += expand(
             "<results>/{region}/patients/{table}.parquet",
             region=region,
-            table=["indicators", "distributions", "associations"],
+            table=["indicators", "distributions", "associations", "funnel", "weights"],
         )
         targets += expand(
             "<results>/{region}/reports/{name}.pdf",

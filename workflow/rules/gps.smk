@@ -32,6 +32,8 @@ rule clean_gps:
         "../envs/assistmed.yaml"
     params:
         extra_columns=lambda wc: {"region": wc.region},
+        period=lambda wc: config["regions"][wc.region]["gps"].get("period"),
+        source=lambda wc: config["regions"][wc.region]["gps"]["file"],
         code=CODE,
     script:
         "../scripts/clean.py"
@@ -80,7 +82,6 @@ rule describe_gps:
         summary="<results>/{region}/gps/respondents.parquet",
         indicators="<results>/{region}/gps/indicators.parquet",
         distributions="<results>/{region}/gps/distributions.parquet",
-        shares="<results>/{region}/gps/assistant_shares.parquet",
         texts="<results>/{region}/gps/texts.parquet",
     log:
         "<logs>/{region}/gps/describe.log",

@@ -14,7 +14,8 @@ rule pool_national:
         "../envs/assistmed.yaml"
     params:
         regions=REGIONS,
-        distributed=lambda wc: sum(sum(distributed(r).values()) for r in REGIONS),
+        distributed={p: n for r in REGIONS for p, n in distributed(r).items()},
+        margins=calibration_margins(REGIONS),
         settings=config["analysis"],
         code=CODE,
     script:

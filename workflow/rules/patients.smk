@@ -34,6 +34,10 @@ rule clean_practice:
         "../envs/assistmed.yaml"
     params:
         extra_columns=lambda wc: {"region": wc.region, "practice": wc.practice},
+        period=lambda wc: config["regions"][wc.region]["patients"].get("period"),
+        distributed=lambda wc: distributed(wc.region)[wc.practice],
+        distributed_key=lambda wc: f"regions.{wc.region}.patients.practices.{wc.practice}.distributed",
+        source=raw_file,
         code=CODE,
     script:
         "../scripts/clean.py"
@@ -70,12 +74,15 @@ rule pool_region:
         indicators="<results>/{region}/patients/indicators.parquet",
         distributions="<results>/{region}/patients/distributions.parquet",
         associations="<results>/{region}/patients/associations.parquet",
+        funnel="<results>/{region}/patients/funnel.parquet",
+        weights="<results>/{region}/patients/weights.parquet",
     log:
         "<logs>/{region}/patients/pool.log",
     conda:
         "../envs/assistmed.yaml"
     params:
         distributed=lambda wc: distributed(wc.region),
+        margins=lambda wc: calibration_margins([wc.region]),
         settings=config["analysis"],
         code=CODE,
     script:

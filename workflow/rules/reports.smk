@@ -71,7 +71,6 @@ rule report_region_patients:
 rule report_region_gps:
     input:
         summary="<results>/{region}/gps/respondents.parquet",
-        shares="<results>/{region}/gps/assistant_shares.parquet",
         texts="<results>/{region}/gps/texts.parquet",
         determinants="<results>/{region}/gps/determinants.parquet",
         model="<results>/{region}/gps/model.parquet",

@@ -7,7 +7,7 @@ with to_log(snakemake.log[0]):
         snakemake.output.clean,
         snakemake.output.rejects,
         codebook_path=snakemake.input.codebook,
-        extra_columns=snakemake.params.extra_columns,
         nulled=snakemake.output.get("nulled"),
         summary=snakemake.output.get("summary"),
+        **{k: v for k, v in snakemake.params.items() if k != "code"},
     )

@@ -7,5 +7,6 @@ with to_log(snakemake.log[0]):
         **snakemake.output,
         regions=snakemake.params.regions,
         distributed=snakemake.params.distributed,
+        margins=snakemake.params.margins,
         settings=snakemake.params.settings,
     )

@@ -7,5 +7,6 @@ with to_log(snakemake.log[0]):
         **snakemake.output,
         region=snakemake.wildcards.region,
         distributed=snakemake.params.distributed,
+        margins=snakemake.params.margins,
         settings=snakemake.params.settings,
     )

@@ -10,16 +10,14 @@ import pandas as pd
 
 from assistmed.codebook import load_codebook
 from assistmed.gps.barriers import barriers as barrier_table
-from assistmed.gps.determinants import as_settings, candidate_variables
+from assistmed.gps.determinants import candidate_variables
 from assistmed.gps.determinants import determinants as determinant_table
 from assistmed.gps.limesurvey import add_completion
-from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE, eligible_variables, fit_model
+from assistmed.gps.model import fit_model
 from assistmed.io import write_parquet
+from assistmed.settings import AnalysisSettings
 
 log = logging.getLogger("assistmed.gps")
-
-# Univariate p-value below which a determinant enters the multivariable model.
-MODEL_ENTRY_P = 0.05
 
 
 def analyse_gps(
@@ -31,11 +29,11 @@ def analyse_gps(
     codebook_path: str | Path,
     settings: Mapping,
 ) -> None:
-    """Write the determinants (candidates: the codebook's associations with has_assistant), the model on
-    those with p < 0.05, and the ranked barriers. `settings` is config `analysis` (confidence,
-    min_expected, fisher_mc_tables, seed, p_adjust, and optionally min_events_per_variable)."""
+    """Write the determinants (candidates: the codebook's associations with has_assistant), the model on the
+    pre-specified covariates (analysis.model_covariates), and the ranked barriers. `settings` is config
+    `analysis` (AnalysisSettings)."""
     codebook = load_codebook(codebook_path)
-    options = as_settings(settings)
+    options = AnalysisSettings.from_config(settings)
     clean = add_completion(pd.read_parquet(clean_path), source=str(clean_path))
     log.info(
         "%s : %d réponses (%d complètes, %d partielles)",
@@ -44,10 +42,12 @@ def analyse_gps(
     table = determinant_table(clean, codebook, candidates=candidate_variables(codebook), settings=options)
     write_parquet(table, determinants)
     fitted = fit_model(
-        clean, codebook, variables=eligible_variables(table, MODEL_ENTRY_P), confidence=options.confidence,
-        min_events_per_variable=float(settings.get("min_events_per_variable", DEFAULT_MIN_EVENTS_PER_VARIABLE)),
+        clean, codebook, variables=options.model_covariates, confidence=options.confidence,
+        min_events_per_variable=options.min_events_per_variable,
+        firth_events_per_parameter=options.firth_events_per_parameter,
     )
-    for message in fitted.loc[fitted["status"] != "estimated", "message"]:
-        log.warning("%s : %s", clean_path, message)
+    for message in dict.fromkeys(fitted["message"]):
+        if message:
+            log.warning("%s : %s", clean_path, message)
     write_parquet(fitted, model)
     write_parquet(barrier_table(clean, codebook, confidence=options.confidence), barriers)

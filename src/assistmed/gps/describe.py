@@ -1,5 +1,6 @@
 """What the GP report describes beyond the determinants: respondents, indicators, every item's distribution,
-the share of GPs with an assistant at each level of each candidate determinant, and the free texts.
+and the free texts (the share of GPs with an assistant at each level of a determinant is in the determinants
+table).
 
 Written by one analysis step (`describe_gps`) so that the report only formats: every number it prints comes
 from these tables.
@@ -13,33 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from assistmed.codebook import Codebook, load_codebook
-from assistmed.gps.determinants import OUTCOME, WITH, candidate_variables
 from assistmed.gps.limesurvey import add_completion
 from assistmed.indicators import compute_indicators
 from assistmed.io import write_parquet
-from assistmed.patients.analyse import item_distributions
-from assistmed.stats.proportions import proportion
+from assistmed.settings import AnalysisSettings
+from assistmed.survey import item_distributions
 from assistmed.texts import TEXT_COLUMNS, distinct_texts
 
-SHARE_COLUMNS = ["variable", "level", "n", "N", "prop", "ci_low", "ci_high"]
 RESPONDENT_COLUMNS = ["responses", "complete", "partial", "rejected", "first_submitted", "last_submitted"]
 SUBMITTED = "submitdate"
-
-
-def assistant_shares(clean: pd.DataFrame, codebook: Codebook, *, confidence: float) -> pd.DataFrame:
-    """For each level of each candidate determinant: GPs with an assistant (n) among the GPs at that level
-    who answered both questions (N), with the Wilson interval — the row percentages of the determinants
-    table (« 51 % of GPs in an MSP work with an assistant, 20 % of the others »)."""
-    rows = []
-    answered = clean[OUTCOME].notna()
-    with_assistant = (clean[OUTCOME] == WITH).fillna(False).astype(bool)
-    for name in candidate_variables(codebook):
-        values = clean[name].astype("object")
-        for level in codebook.variable(name).keys:
-            at_level = (values == level).fillna(False).astype(bool) & answered
-            p = proportion(int((at_level & with_assistant).sum()), int(at_level.sum()), confidence)
-            rows.append([name, level, p.n, p.N, p.prop, p.ci_low, p.ci_high])
-    return pd.DataFrame(rows, columns=SHARE_COLUMNS).astype({"n": "int64", "N": "int64"})
 
 
 def respondents(clean: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:
@@ -74,15 +57,13 @@ def describe_gps(
     settings: Mapping,
     indicators: str | Path,
     distributions: str | Path,
-    shares: str | Path,
     texts: str | Path,
     summary: str | Path,
 ) -> None:
     cb = load_codebook(codebook)
-    confidence = float(settings.get("confidence", 0.95))
+    confidence = AnalysisSettings.of(settings).confidence
     frame = pd.read_parquet(clean)
     write_parquet(respondents(frame, pd.read_parquet(rejects)), summary)
     write_parquet(compute_indicators(frame, cb, scope=region, distributed=None, confidence=confidence), indicators)
     write_parquet(item_distributions(frame, cb, scope=region), distributions)
-    write_parquet(assistant_shares(frame, cb, confidence=confidence), shares)
     write_parquet(free_texts(frame, cb), texts)

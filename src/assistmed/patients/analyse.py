@@ -1,137 +1,31 @@
 """Per-practice and pooled analyses of the patient questionnaire.
 
 Each scope (a practice, or a region pooling its practices) gets its indicators, every item's distribution
-and its association tests; the tests of one scope form one family for the multiple-testing correction.
+and its association tests (computed as in every strand: assistmed.survey).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from assistmed.codebook import Codebook, load_codebook
-from assistmed.indicators import compute_indicators, indicator_series
+from assistmed.codebook import load_codebook
+from assistmed.indicators import compute_indicators
 from assistmed.io import read_parquet_stack, write_parquet
-from assistmed.stats.contingency import crosstab, test_association
-from assistmed.stats.multiple import adjust_pvalues
-from assistmed.stats.stratified import stratified_association
+from assistmed.patients.weights import respondent_weights
+from assistmed.settings import AnalysisSettings
+from assistmed.stats.design import ClusterDesign
+from assistmed.stats.funnel import control_limits
+from assistmed.survey import association_tests, item_distributions
 
-log = logging.getLogger("assistmed.patients")
-
-DISTRIBUTION_COLUMNS = ["scope", "variable", "category", "n", "N", "prop"]
-ASSOCIATION_COLUMNS = [
-    "scope", "var_a", "var_b", "test", "statistic", "dof", "p_value", "p_adjusted", "cramers_v", "n",
-    "stratified_test", "p_stratified",
+# Funnel plots: control limits at 95 % and 99.8 % (about 2 and 3 standard errors; Spiegelhalter 2005).
+FUNNEL_COVERAGES = (0.95, 0.998)
+FUNNEL_COLUMNS = [
+    "scope", "indicator", "practice", "n", "N", "prop", "pooled_prop", "low_95", "high_95", "low_998", "high_998",
+    "outside_95", "outside_998",
 ]
-
-
-@dataclass(frozen=True)
-class AnalysisSettings:
-    confidence: float = 0.95
-    min_expected: float = 5.0
-    fisher_mc_tables: int = 100_000
-    seed: int = 20210101
-    p_adjust: str = "holm"
-
-    @classmethod
-    def from_config(cls, mapping: Mapping) -> AnalysisSettings:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in mapping.items() if k in names})
-
-
-def item_distributions(clean: pd.DataFrame, codebook: Codebook, *, scope: str) -> pd.DataFrame:
-    """Counts of every category (zeros included) of every coded item, and of every ticked box."""
-    rows = []
-    for v in codebook.variables:
-        if v.name not in clean or not (v.is_categorical or v.type == "checkbox"):
-            continue
-        answered = clean[v.name].dropna()
-        N = len(answered)
-        if v.is_categorical:
-            counts = answered.astype("object").value_counts()
-            categories = [(key, int(counts.get(key, 0))) for key in v.keys]
-        else:
-            categories = [("checked", int(answered.astype(bool).sum()))]
-        for category, n in categories:
-            rows.append([scope, v.name, category, n, N, n / N if N else float("nan")])
-    return pd.DataFrame(rows, columns=DISTRIBUTION_COLUMNS).astype({"n": "int64", "N": "int64"})
-
-
-def _series(clean: pd.DataFrame, codebook: Codebook, name: str) -> pd.Series:
-    if name in clean:
-        return clean[name]
-    return indicator_series(clean, codebook, codebook.indicator(name))
-
-
-def stratified_tables(a: pd.Series, b: pd.Series, strata: pd.Series, table: pd.DataFrame) -> np.ndarray:
-    """Counts of `table` (the crosstab of a and b) split by stratum: a K×r×c array with the rows and
-    columns of `table`, one layer per stratum. Built in one pass over the respondents (no per-stratum
-    crosstab), so that a thousand practices stay cheap."""
-    both = a.notna() & b.notna() & strata.notna()
-    layer, _ = pd.factorize(strata[both])
-    rows = pd.Index(list(table.index)).get_indexer(a[both].astype(object))
-    cols = pd.Index(list(table.columns)).get_indexer(b[both].astype(object))
-    counts = np.zeros((layer.max() + 1 if len(layer) else 0, len(table.index), len(table.columns)), dtype=np.int64)
-    np.add.at(counts, (layer, rows, cols), 1)
-    return counts
-
-
-def association_tests(
-    clean: pd.DataFrame,
-    codebook: Codebook,
-    *,
-    scope: str,
-    pairs: Sequence[tuple[str, str]],
-    settings: AnalysisSettings,
-    strata: str | None = None,
-) -> pd.DataFrame:
-    """One row per testable pair; p_adjusted corrects within this scope's family of tests.
-
-    With `strata` (a column of `clean`, e.g. "practice"), each pair also gets a sensitivity test that
-    respects the clustering of respondents within strata (stratified_association: "cmh" or "gcmh", and
-    its p-value, not adjusted); a pair whose variable is constant within every stratum (the stratum
-    itself, or a region at national scope where practices are nested in regions) gets "" and NaN, as does
-    every pair when `strata` is None."""
-    rows = []
-    for var_a, var_b in pairs:
-        a, b = _series(clean, codebook, var_a), _series(clean, codebook, var_b)
-        table = crosstab(a, b)
-        result = test_association(
-            table.to_numpy(), mc_tables=settings.fisher_mc_tables, seed=settings.seed,
-            min_expected=settings.min_expected,
-        )
-        if result.test == "none":
-            log.info("%s : %s × %s non testable (moins de deux modalités observées)", scope, var_a, var_b)
-            continue
-        stratified_test, p_stratified = (
-            stratified_association(stratified_tables(a, b, clean[strata], table)) if strata else ("", float("nan"))
-        )
-        rows.append([scope, var_a, var_b, result.test, result.statistic, result.dof, result.p_value,
-                     float("nan"), result.cramers_v, result.n, stratified_test, p_stratified])
-    frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS).astype(
-        {"dof": "int64", "n": "int64", "p_adjusted": "float64", "stratified_test": "str", "p_stratified": "float64"}
-    )
-    if len(frame):
-        frame["p_adjusted"] = adjust_pvalues(frame["p_value"].to_numpy(), settings.p_adjust)
-    return frame
-
-
-def region_pairs(codebook: Codebook, by: str = "practice") -> list[tuple[str, str]]:
-    """The codebook's pairs, then `by` (practice, or region at national scope) × each indicator's variable
-    (× the indicator for a group)."""
-    pairs = list(codebook.associations)
-    for ind in codebook.indicators:
-        if ind.kind == "response_rate":
-            continue
-        target = ind.variable if ind.group is None else ind.name
-        if (by, target) not in pairs:
-            pairs.append((by, target))
-    return pairs
 
 
 def analyse_practice(
@@ -163,25 +57,70 @@ def pool_region(
     indicators: str | Path,
     distributions: str | Path,
     associations: str | Path,
+    funnel: str | Path,
+    weights: str | Path,
     region: str,
     distributed: Mapping[str, int],
     settings: Mapping,
+    margins: Mapping[str, Mapping] | None = None,
 ) -> None:
-    """The region's tables: every practice's rows (config order), then the pooled region scope."""
+    """The region's tables: every practice's rows (config order), then the pooled region scope, whose
+    design-based figures treat the practices as clusters and weigh the respondents as `settings` says
+    (`margins`: each practice's patient-list margins, for calibrated weights); the funnel plot's data; and
+    the weights' report.
+
+    The region scope tests the codebook's pairs. How much practices differ is not tested practice × item
+    (at a thousand practices, « are they all identical? » costs Monte Carlo tests and answers nothing): it is
+    described by each indicator's ICC and by the funnel plot, which shows which practices stand out."""
     cb = load_codebook(codebook)
     options = AnalysisSettings.from_config(settings)
     pooled = read_parquet_stack(clean)
     pooled["practice"] = pd.Categorical(pooled["practice"], categories=list(distributed))
+    respondent_weight, report = respondent_weights(
+        pooled, cb, scheme=options.weights, distributed=distributed, margins=margins
+    )
+    write_parquet(report, weights)
+    design = ClusterDesign.build(pooled["practice"], weight=respondent_weight)
 
     def stack(paths: Sequence[str | Path], region_rows: pd.DataFrame) -> pd.DataFrame:
         return pd.concat([*(pd.read_parquet(p) for p in paths), region_rows], ignore_index=True)
 
     region_indicators = compute_indicators(
-        pooled, cb, scope=region, distributed=sum(distributed.values()), confidence=options.confidence
+        pooled, cb, scope=region, distributed=sum(distributed.values()), confidence=options.confidence,
+        design=design, weighting=options.weights,
     )
-    write_parquet(stack(practice_indicators, region_indicators), indicators)
+    table = stack(practice_indicators, region_indicators)
+    write_parquet(table, indicators)
+    write_parquet(practice_funnel(table, region, list(distributed)), funnel)
     write_parquet(stack(practice_distributions, item_distributions(pooled, cb, scope=region)), distributions)
     tests = association_tests(
-        pooled, cb, scope=region, pairs=region_pairs(cb), settings=options, strata="practice"
+        pooled, cb, scope=region, pairs=cb.associations, settings=options, strata="practice", design=design,
+        weighting=options.weights,
     )
     write_parquet(stack(practice_associations, tests), associations)
+
+
+def practice_funnel(indicators: pd.DataFrame, region: str, practices: Sequence[str]) -> pd.DataFrame:
+    """The funnel plot's data (FUNNEL_COLUMNS): for each indicator and practice, its n, N and proportion,
+    the region's pooled proportion and the 95 % and 99.8 % control limits around it for the practice's N
+    (control_limits); `outside_95` / `outside_998` say whether the practice falls outside them."""
+    pooled = indicators[indicators["scope"] == region].set_index("indicator")["prop"]
+    order = {practice: i for i, practice in enumerate(practices)}
+    units = indicators[indicators["scope"].isin(order) & indicators["indicator"].isin(pooled.index)]
+    # Indicators in the table's order, practices in config order; one pass, no lookup per row.
+    units = units.assign(
+        _indicator=units["indicator"].map({name: i for i, name in enumerate(pooled.index)}),
+        _practice=units["scope"].map(order),
+    ).sort_values(["_indicator", "_practice"], kind="stable")
+    targets = pooled.astype(float).to_dict()
+    rows = []
+    for r in units.itertuples(index=False):
+        target = targets[r.indicator]
+        limits = [control_limits(target, int(r.N), coverage) for coverage in FUNNEL_COVERAGES]
+        outside = [bool(r.N > 0 and not low <= r.prop <= high) for low, high in limits]
+        rows.append([region, r.indicator, r.scope, int(r.n), int(r.N), float(r.prop), target,
+                     *(x for pair in limits for x in pair), *outside])
+    return pd.DataFrame(rows, columns=FUNNEL_COLUMNS).astype(
+        {"scope": "object", "indicator": "object", "practice": "object", "n": "int64", "N": "int64",
+         "outside_95": "bool", "outside_998": "bool"}
+    )

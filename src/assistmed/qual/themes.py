@@ -14,7 +14,7 @@ import pandas as pd
 
 from assistmed.clean import CleanResult, clean_table
 from assistmed.codebook import Codebook, load_codebook, normalize_value
-from assistmed.ingest import map_headers, protect_identifiers, read_raw
+from assistmed.ingest import FAULT_COLUMN, map_headers, protect_identifiers, read_raw
 from assistmed.io import write_parquet
 from assistmed.privacy import scrub_identifiers
 
@@ -36,7 +36,9 @@ def clean_grid(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> CleanRe
     ident = codebook.id_variable
     id_missing = codebook.missing_codes_for(codebook.variable(ident))
     ids = raw[ident].map(lambda v: " ".join(str(v).split()))
-    no_id = ids.map(normalize_value).isin(id_missing).to_numpy()
+    # A row with a fault of its shape goes through the generic step, which rejects it with that fault.
+    faulty = raw[FAULT_COLUMN].astype(bool) if FAULT_COLUMN in raw else pd.Series(False, index=raw.index)
+    no_id = (ids.map(normalize_value).isin(id_missing) & ~faulty).to_numpy()
     # The generic cleaning rejects a repeated identifier (one questionnaire, one row); a grid repeats the
     # interview id on purpose, so that step sees a per-row key and the interview id is put back after.
     keyed = raw[~no_id].assign(**{ident: raw.loc[~no_id, "source_row"].astype(str)})
@@ -60,7 +62,8 @@ def clean_grid(raw: pd.DataFrame, codebook: Codebook, *, source: str) -> CleanRe
         ],
         ignore_index=True,
     )
-    rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)
+    rejects = rejects.drop(columns=FAULT_COLUMN, errors="ignore").sort_values("source_row", kind="stable")
+    rejects = rejects.reset_index(drop=True)
     rejects["reason"] = rejects["reason"].astype("object")
     clean = clean[~no_theme].reset_index(drop=True)
     if len(raw) != len(clean) + len(rejects):

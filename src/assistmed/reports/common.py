@@ -19,6 +19,8 @@ from assistmed.disclosure.cells import REGION_OUTPUTS, Cell, Published, footnote
 from assistmed.quality import KEPT, RAW_ROWS, REJECTED, reject_kinds, summary_count
 from assistmed.reports import charts
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.methods import analysis_methods
+from assistmed.settings import AnalysisSettings
 
 TEST_NAMES = {"chi2": "χ² de Pearson", "fisher": "Fisher exact", "fisher_mc": "Fisher (Monte-Carlo)"}
 STRATIFIED_TEST_NAMES = {"cmh": "Cochran–Mantel–Haenszel", "gcmh": "CMH généralisé", "": "—"}
@@ -203,19 +205,23 @@ def indicator_definition(codebook: Codebook, indicator: Indicator) -> str:
 
 
 def methods_context(
-    codebook: Codebook, settings: Mapping, threshold: int | None, stratified: bool = False, outputs: str = REGION_OUTPUTS
+    codebook: Codebook,
+    settings: AnalysisSettings | Mapping,
+    threshold: int | None,
+    stratified: bool = False,
+    outputs: str = REGION_OUTPUTS,
+    design: str | None = None,
 ) -> dict:
     """The methods section's figures; ``threshold`` (the small-count threshold the published table was
-    decided with) adds the policy's text, generated from it."""
-    p_adjust = settings.get("p_adjust", "holm")
+    decided with) adds the policy's text, generated from it; ``design`` is the scope's survey design, whose
+    paragraphs come with the tests' (analysis_methods)."""
+    options = AnalysisSettings.of(settings)
     return {
         "codebook_title": codebook.title_fr,
         "codebook_version": codebook.version,
-        "confidence_pct": fmt_percent(settings.get("confidence", 0.95)),
-        "min_expected": settings.get("min_expected", 5),
-        "mc_tables": fmt_int(settings.get("fisher_mc_tables", 100_000)),
-        "seed": settings.get("seed", 20210101),
-        "p_adjust": P_ADJUST_NAMES.get(p_adjust, p_adjust),
+        "confidence_pct": fmt_percent(options.confidence),
+        "analysis": analysis_methods(options, design=design),
+        "p_adjust": P_ADJUST_NAMES.get(options.p_adjust, options.p_adjust),
         "threshold": threshold,
         "disclosure": methods_fr(threshold, outputs) if threshold else None,
         "footnote": footnote_fr(threshold) if threshold else None,

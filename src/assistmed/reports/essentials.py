@@ -243,7 +243,6 @@ def interview_message(flow: pd.DataFrame | None, themes: pd.DataFrame | None, se
 def determinant_messages(
     codebook: Codebook,
     determinants: pd.DataFrame,
-    shares: pd.DataFrame,
     published: Published,
     *,
     p_adjust_name: str,
@@ -263,9 +262,9 @@ def determinant_messages(
     messages = []
     for r in significant.head(limit).itertuples(index=False):
         variable = codebook.variable(r.variable)
-        levels = shares[(shares["variable"] == r.variable) & (shares["N"] > 0)]
+        levels = determinants[(determinants["variable"] == r.variable) & (determinants["n_level"] > 0)]
         parts = [
-            f"{fmt_percent(s.prop)} ({variable.label_for_key(s.level).lower()})"
+            f"{fmt_percent(s.prop_with)} ({variable.label_for_key(s.level).lower()})"
             for s in levels.itertuples(index=False)
             if share_printable(published, r.variable, s.level)
         ]
@@ -374,7 +373,7 @@ def gp_limits(summary: pd.DataFrame, *, model_estimated: bool) -> list[str]:
         f"{fmt_int(r['partial'])} réponses partielles analysées avec les questions atteintes : les effectifs varient "
         "d'une question à l'autre.",
         "Associations univariées : un déterminant peut en refléter un autre"
-        + (" ; le modèle multivarié n'ajuste que sur les déterminants retenus en univarié." if model_estimated
+        + (" ; le modèle multivarié n'ajuste que sur ses covariables, fixées avant l'analyse." if model_estimated
            else " ; le modèle multivarié n'a pas pu être estimé."),
         "Questions sur l'assistant (tâches, satisfaction) posées aux seuls médecins qui en emploient un, intention "
         "de recruter aux seuls autres ; réponses déclaratives.",

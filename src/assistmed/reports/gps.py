@@ -1,8 +1,9 @@
 """Context builder and renderer of the regional GP survey report.
 
 Every count of GPs printed comes from the region's published GP table (the small-count policy of
-assistmed.disclosure decided each one); the other numbers from the GP tables (respondents, shares with an
-assistant and free texts of `describe_gps`; determinants and model of `analyse_gps`).
+assistmed.disclosure decided each one); the other numbers from the GP tables (respondents and free texts of
+`describe_gps`; determinants, with the share of GPs with an assistant at each level, and model of
+`analyse_gps`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from assistmed.codebook import Codebook, load_codebook
 from assistmed.disclosure.cells import SECONDARY_MARK, Cell, Published
 from assistmed.disclosure.gps import ALL, ODDS_RATIO, PROFILE
 from assistmed.gps.barriers import SUBGROUPS
-from assistmed.gps.determinants import reference_level
-from assistmed.gps.model import DEFAULT_MIN_EVENTS_PER_VARIABLE
 from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
     TEST_NAMES,
@@ -30,6 +29,7 @@ from assistmed.reports.common import (
 )
 from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_p, fmt_percent
 from assistmed.reports.render import render_pdf
+from assistmed.settings import AnalysisSettings
 
 # What the GP report's audit takes together (for the methods text).
 GP_OUTPUTS = "du rapport médecins (rapport et tableaux)"
@@ -47,7 +47,7 @@ def _level_label(codebook: Codebook, variable: str, level: str) -> str:
 
 
 def _odds(value, low, high, is_reference: bool) -> str:
-    """« réf. » on the reference level; « — » where no odds ratio was computed (a variable of 3 levels or more)."""
+    """« réf. » on the reference level; « — » where no odds ratio could be computed (a level nobody chose)."""
     if pd.isna(value):
         return "réf." if is_reference else "—"
     return f"{fmt_decimal(value, 2)} [{fmt_decimal(low, 2)} ; {fmt_decimal(high, 2)}]"
@@ -68,20 +68,15 @@ def _published_odds(published: Published, variable: str, level: str, is_referenc
     return _odds(row["prop"], row["ci_low"], row["ci_high"], is_reference)
 
 
-def determinant_groups(
-    codebook: Codebook, table: pd.DataFrame, published: Published, shares: pd.DataFrame | None = None
-) -> list[dict]:
+def determinant_groups(codebook: Codebook, table: pd.DataFrame, published: Published) -> list[dict]:
     """One group per candidate variable: its test (shared by its levels), then one row per level with its
     counts among GPs with and without an assistant (as published), the share of GPs at that level who work
-    with one (the row percentage, with its interval, when ``shares`` is given and both counts are shown:
-    else « s », as it would give a hidden count back) and the odds ratio as published."""
-    by_level = shares.set_index(["variable", "level"]) if shares is not None else None
+    with one (the table's row percentage, with its interval, when both counts are shown: else « s », as it
+    would give a hidden count back) and the odds ratio as published."""
     groups = []
     for name, part in table.groupby("variable", sort=False):
         first = part.iloc[0]
         variable = codebook.variable(name)
-        # Odds ratios exist for two-level variables only; a wider variable has no reference row to mark.
-        reference = reference_level(variable) if len(variable.keys) == 2 else None
         levels = []
         for r in part.itertuples(index=False):
             with_, without = published.cell("with_assistant", name, r.level), published.cell("without_assistant", name, r.level)
@@ -89,18 +84,16 @@ def determinant_groups(
                 "level": _level_label(codebook, name, r.level),
                 "with": with_.n_over_N,
                 "without": without.n_over_N,
-                "or": _published_odds(published, name, r.level, r.level == reference),
+                "or": _published_odds(published, name, r.level, r.level == r.reference),
                 "share_nN": "—", "share": "—", "share_ci": "—",
                 "hidden": not (with_.shown and without.shown),
             }
-            if by_level is not None and (name, r.level) in by_level.index:
-                s = by_level.loc[(name, r.level)]
-                if essentials.share_printable(published, name, r.level):
-                    row["share_nN"] = f"{fmt_int(s['n'])} / {fmt_int(s['N'])}"
-                    row["share"] = fmt_percent(s["prop"])
-                    row["share_ci"] = fmt_ci(s["ci_low"], s["ci_high"])
-                else:
-                    row["share_nN"] = row["share"] = SECONDARY_MARK
+            if r.n_level and essentials.share_printable(published, name, r.level):
+                row["share_nN"] = f"{fmt_int(r.n_with)} / {fmt_int(r.n_level)}"
+                row["share"] = fmt_percent(r.prop_with)
+                row["share_ci"] = fmt_ci(r.prop_ci_low, r.prop_ci_high)
+            elif r.n_level:
+                row["share_nN"] = row["share"] = SECONDARY_MARK
             levels.append(row)
         groups.append(
             {
@@ -129,7 +122,7 @@ def determinant_chart(codebook: Codebook, table: pd.DataFrame, published: Publis
     labels = []
     for r in estimated.itertuples(index=False):
         variable = codebook.variable(r.variable)
-        reference = _level_label(codebook, r.variable, reference_level(variable))
+        reference = _level_label(codebook, r.variable, r.reference)
         labels.append(f"{variable.label_fr} : {_level_label(codebook, r.variable, r.level)} (réf. : {reference})")
     uri = charts.forest_plot(
         labels, estimated["odds_ratio"].tolist(), estimated["or_ci_low"].tolist(), estimated["or_ci_high"].tolist()
@@ -146,10 +139,21 @@ def determinant_chart(codebook: Codebook, table: pd.DataFrame, published: Publis
     )
 
 
+METHOD_NAMES = {"maximum_likelihood": "maximum de vraisemblance", "firth": "vraisemblance pénalisée de Firth"}
+
+
 def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
-    estimated = bool(len(model)) and (model["status"] == "estimated").all()
-    if not estimated:
-        return {"estimated": False, "message": "; ".join(m for m in model["message"] if m) or "—"}
+    """The model's table, or why it was not estimated; with its size, events per parameter, AIC and
+    c-statistic, and how it was estimated (and why, for Firth's estimates)."""
+    first = model.iloc[0]
+    summary = {
+        "n": fmt_int(first["n"]),
+        "events": fmt_int(first["events"]),
+        "parameters": fmt_int(first["parameters"]),
+        "epv": fmt_decimal(first["events_per_parameter"], 1),
+    }
+    if not (model["status"] == "estimated").all():
+        return {"estimated": False, "message": "; ".join(m for m in model["message"] if m) or "—", **summary}
     rows = [
         {
             "term": f"{codebook.variable(r.variable).label_fr} : {_level_label(codebook, r.variable, r.level)}",
@@ -160,7 +164,15 @@ def model_context(codebook: Codebook, model: pd.DataFrame) -> dict:
         }
         for r in model.itertuples(index=False)
     ]
-    return {"estimated": True, "rows": rows, "n": fmt_int(model["n"].iloc[0])}
+    return {
+        "estimated": True,
+        "rows": rows,
+        "method": METHOD_NAMES.get(first["method"], first["method"]),
+        "message": first["message"],
+        "aic": fmt_decimal(first["aic"], 1),
+        "c_statistic": fmt_decimal(first["c_statistic"], 2),
+        **summary,
+    }
 
 
 def distribution_items(codebook: Codebook, published: Published, names) -> list[dict]:
@@ -262,7 +274,6 @@ def barrier_rows(codebook: Codebook, published: Published) -> list[dict]:
 def render_gps_report(
     *,
     summary: str,
-    shares: str,
     texts: str,
     determinants: str,
     model: str,
@@ -277,13 +288,13 @@ def render_gps_report(
 ) -> None:
     """The GP report; every count of GPs comes from the region's published GP table."""
     cb = load_codebook(codebook)
+    options = AnalysisSettings.of(settings)
     respondents = pd.read_parquet(summary)
     counts = respondents.iloc[0]
     cells = Published.read(published)
-    determinant_table, share_table = pd.read_parquet(determinants), pd.read_parquet(shares)
+    determinant_table = pd.read_parquet(determinants)
     model_table = model_context(cb, pd.read_parquet(model))
-    methods = methods_context(cb, settings, cells.threshold, outputs=GP_OUTPUTS)
-    confidence = settings.get("confidence", 0.95)
+    methods = methods_context(cb, options, cells.threshold, outputs=GP_OUTPUTS)
     title = f"{cb.title_fr} — {meta['region_label']}"
     text_labels = [(v.name, v.label_fr) for v in cb.variables if v.type == "text" and not v.restricted and v.page]
     free_texts = pd.read_parquet(texts)
@@ -295,11 +306,11 @@ def render_gps_report(
         "essentials": {
             "messages": essentials.first_messages(
                 essentials.determinant_messages(
-                    cb, determinant_table, share_table, cells, p_adjust_name=methods["p_adjust"]
+                    cb, determinant_table, cells, p_adjust_name=methods["p_adjust"]
                 ),
                 essentials.barrier_message(cb, cells),
             ),
-            "figures": essentials.headline_figures(cb, cells, ALL, essentials.GP_HEADLINES, confidence=confidence),
+            "figures": essentials.headline_figures(cb, cells, ALL, essentials.GP_HEADLINES, confidence=options.confidence),
             "note": f"{fmt_int(counts['responses'])} médecins répondants ({fmt_int(counts['complete'])} réponses "
             "complètes) ; déterminants : p ajusté pour tests multiples inférieur à 0,05.",
         },
@@ -312,7 +323,7 @@ def render_gps_report(
         },
         "indicators": indicator_rows(cb, cells, ALL, None),
         "profile": distribution_items(cb, cells, PROFILE),
-        "determinants": determinant_groups(cb, determinant_table, cells, share_table),
+        "determinants": determinant_groups(cb, determinant_table, cells),
         "determinant_figure": determinant_chart(cb, determinant_table, cells),
         "model": model_table,
         "barriers": barrier_rows(cb, cells),
@@ -325,11 +336,13 @@ def render_gps_report(
         "retirés ; les réponses identiques sont comptées une fois (« × n »). Liste complète : gps/texts.parquet.",
         "methods": {
             **methods,
-            "min_events": _number(settings.get("min_events_per_variable", DEFAULT_MIN_EVENTS_PER_VARIABLE)),
+            "min_events": _number(options.min_events_per_variable),
+            "firth_events": _number(options.firth_events_per_parameter),
+            "covariates": ", ".join(cb.variable(name).label_fr for name in options.model_covariates),
             "n_determinants": fmt_int(determinant_table["variable"].nunique()),
         },
         "provenance": provenance(
-            codebook=cb, code=code, config_digest=config_digest, seed=settings.get("seed", 20210101),
+            codebook=cb, code=code, config_digest=config_digest, seed=options.seed,
             dates=("Réponses envoyées", period_text(counts["first_submitted"], counts["last_submitted"])),
             inputs=[raw],
         ),

@@ -29,6 +29,7 @@ from assistmed.reports.common import (
 )
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
 from assistmed.reports.render import render_pdf
+from assistmed.settings import AnalysisSettings
 
 NATIONAL_LABEL = "Ensemble des régions"
 MAX_CHARTED_REGIONS = 5  # beyond, the chart shows the pooled scope only (the table lists every region)
@@ -180,7 +181,8 @@ def render_national_report(
     scopes = {**region_labels, NATIONAL: NATIONAL_LABEL}
     gp_tables = [Published.read(p) for p in gp_published]
     gp_labels = [region_labels[r] for r in gp_regions]
-    methods = methods_context(cb, settings, cells.threshold, stratified=True)
+    options = AnalysisSettings.of(settings)
+    methods = methods_context(cb, options, cells.threshold, stratified=True, design="national")
     source = "Source : questionnaire patients, " + ", ".join(region_labels.values())
     pooled_period = periods[periods["scope"] == NATIONAL].iloc[0]
     title = f"{cb.title_fr} — {NATIONAL_LABEL}"
@@ -199,7 +201,7 @@ def render_national_report(
                 gp_message(gp_cb, gp_tables, gp_labels),
             ),
             "figures": essentials.headline_figures(cb, cells, NATIONAL, essentials.PATIENT_HEADLINES,
-                                                   confidence=settings.get("confidence", 0.95)),
+                                                   confidence=options.confidence),
             "note": "Écarts : chaque région comparée au reste des régions, intervalle à 95 % de Newcombe de la "
             "différence ; patients de toutes les régions réunis, sans pondération.",
         },
@@ -221,7 +223,7 @@ def render_national_report(
         "gps": gp_side_by_side(gp_cb, gp_tables, gp_labels),
         "methods": methods,
         "provenance": provenance(
-            codebook=cb, code=code, config_digest=config_digest, seed=settings.get("seed", 20210101),
+            codebook=cb, code=code, config_digest=config_digest, seed=options.seed,
             dates=("Retours des questionnaires", period_text(pooled_period["first_return"], pooled_period["last_return"])),
             inputs=raw,
         ),

@@ -38,6 +38,7 @@ from assistmed.reports.common import (
 )
 from assistmed.reports.fmt import fmt_int, fmt_percent, fmt_points
 from assistmed.reports.render import render_pdf
+from assistmed.settings import AnalysisSettings
 
 # Bounds of the regional report (a thousand practices must not make a thousand-page report).
 MAX_SIDE_BY_SIDE = 12  # practices shown side by side (opinion by practice)
@@ -290,13 +291,13 @@ def render_practice_report(
     region_label = meta["region_label"]
     cells = Published.read(published)
     compared, periods = pd.read_parquet(comparisons), pd.read_parquet(period)
-    confidence = settings.get("confidence", 0.95)
+    options = AnalysisSettings.of(settings)
     source = _source(meta, label)
     rows = indicator_rows(cb, cells, practice, region)
     items, groups = item_tables(cb, cells, practice, region)
     opinion = opinion_figure(cb, cells, [(practice, label), (region, region_label)], source)
     figures = essentials.headline_figures(
-        cb, cells, practice, essentials.PATIENT_HEADLINES, reference=(region, "région"), confidence=confidence
+        cb, cells, practice, essentials.PATIENT_HEADLINES, reference=(region, "région"), confidence=options.confidence
     )
     messages = essentials.first_messages(
         essentials.difference_messages(cb, compared, practice, rest_name="de la région", published=cells),
@@ -328,9 +329,9 @@ def render_practice_report(
         "comments": comment_groups(cb, pd.read_parquet(comments), practice, MAX_PRACTICE_COMMENTS),
         "comments_note": "Textes libres des patients, sans balises ni liens ; noms, numéros de téléphone et adresses "
         "électroniques retirés ; les commentaires identiques sont comptés une fois (« × n »).",
-        "methods": methods_context(cb, settings, cells.threshold),
+        "methods": methods_context(cb, options, cells.threshold),
         "provenance": provenance(
-            codebook=cb, code=code, config_digest=config_digest, seed=settings.get("seed", 20210101),
+            codebook=cb, code=code, config_digest=config_digest, seed=options.seed,
             dates=_period_of(periods, practice), inputs=[raw],
         ),
     }
@@ -415,7 +416,8 @@ def render_region_patients_report(
     )
     theme_table = pd.read_parquet(themes) if themes else None
     flow_table = pd.read_parquet(flow) if flow else None
-    methods = methods_context(cb, settings, cells.threshold, stratified="p_stratified" in tests.columns)
+    options = AnalysisSettings.of(settings)
+    methods = methods_context(cb, options, cells.threshold, stratified="p_stratified" in tests.columns, design="region")
     methods["selection_rule"] = qualitative["rule"]
     side_by_side = len(labels) <= MAX_SIDE_BY_SIDE
     bars = ([*labels.items()] if side_by_side else []) + [(region, region_label)]
@@ -440,7 +442,7 @@ def render_region_patients_report(
         "essentials": {
             "messages": messages,
             "figures": essentials.headline_figures(
-                cb, cells, region, essentials.PATIENT_HEADLINES, confidence=settings.get("confidence", 0.95)
+                cb, cells, region, essentials.PATIENT_HEADLINES, confidence=options.confidence
             ),
             "note": "Écarts : chaque cabinet comparé au reste de la région (les autres cabinets), intervalle à 95 % "
             "de Newcombe de la différence ; associations : p ajusté pour tests multiples inférieur à 0,05.",
@@ -474,7 +476,7 @@ def render_region_patients_report(
         "indicators_csv": f"{TABLES}patients-indicators.csv",
         "methods": methods,
         "provenance": provenance(
-            codebook=cb, code=code, config_digest=config_digest, seed=settings.get("seed", 20210101),
+            codebook=cb, code=code, config_digest=config_digest, seed=options.seed,
             dates=_period_of(periods, region), inputs=raw, inputs_annex=digest_annex,
         ),
     }

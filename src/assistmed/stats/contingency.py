@@ -1,6 +1,6 @@
 """Association between two categorical survey items: the contingency table, Pearson's χ², Fisher's exact
 test for r×c tables (Freeman–Halton), its seeded Monte Carlo version, Cramér's V, and the rule that picks
-among them.
+among them (Cochran's rule for χ²).
 
 Every function taking a table accepts a 2-D array-like or DataFrame of counts and ignores rows and columns
 whose total is zero (they carry no information and would make expected counts zero).
@@ -30,6 +30,10 @@ EXACT_WORK_LIMIT = 50_000_000
 
 # Above this many columns, splits of the columns are no longer searched exhaustively.
 _MAX_EXHAUSTIVE_COLUMNS = 12
+
+# Cochran's rule: no expected count below this, and at most this share of them below `min_expected`.
+_COCHRAN_FLOOR = 1.0
+_COCHRAN_SHARE = 0.20
 
 # Simulated tables drawn per call to the sampler, so memory stays bounded (about 16 MB of int64 cells).
 _MC_CELLS_PER_BATCH = 2_000_000
@@ -306,27 +310,35 @@ def fisher_monte_carlo(table, n_tables: int = 100_000, seed: int = 20210101) -> 
     return (1 + as_extreme) / (n_tables + 1)
 
 
+def cochran_rule(expected: np.ndarray, min_expected: float = 5.0) -> bool:
+    """Cochran's rule for the validity of Pearson's χ² (Cochran 1954, Biometrics 10:417–451; Agresti 2002,
+    §3.2.3): no expected count below 1 and at most 20 % of them below ``min_expected`` (5 by default)."""
+    expected = np.asarray(expected, dtype=float)
+    return bool(expected.min() >= _COCHRAN_FLOOR and (expected < min_expected).sum() <= _COCHRAN_SHARE * expected.size)
+
+
 def test_association(
     table, *, mc_tables: int = 100_000, seed: int = 20210101, min_expected: float = 5.0
 ) -> AssociationTest:
-    """The association test every strand uses: Pearson χ² without continuity correction when every
-    expected count is ≥ ``min_expected`` (5 by default); otherwise Fisher's exact test (Freeman–Halton beyond 2×2), or its seeded Monte
-    Carlo version ('fisher_mc') when exact enumeration is out of reach (exact_is_feasible). For Fisher
-    rows, `statistic` is still Pearson's X² (so Cramér's V is defined) and dof = (r−1)(c−1). A table with
-    fewer than two non-empty rows or columns gives test 'none' and p nan."""
+    """The association test every strand uses: Pearson χ² without continuity correction when Cochran's
+    rule holds (cochran_rule: no expected count below 1, at most 20 % below ``min_expected``); otherwise
+    Fisher's exact test (Freeman–Halton beyond 2×2), or its seeded Monte Carlo version ('fisher_mc') when
+    exact enumeration is out of reach (exact_is_feasible). For Fisher rows, `statistic` is still Pearson's
+    X² (so Cramér's V is defined) and dof = (r−1)(c−1). A table with fewer than two non-empty rows or
+    columns gives test 'none' and p nan."""
     counts = _counts(table)
     n = int(counts.sum())
     if _is_degenerate(counts):
         return AssociationTest("none", math.nan, 0, math.nan, n, math.nan, math.nan)
     statistic, dof, p_value = pearson_chi2(counts)
-    smallest_expected = float(_expected(counts).min())
-    if smallest_expected >= min_expected:
+    expected = _expected(counts)
+    if cochran_rule(expected, min_expected):
         test = "chi2"
     elif exact_is_feasible(counts):
         test, p_value = "fisher", fisher_exact_rxc(counts)
     else:
         test, p_value = "fisher_mc", fisher_monte_carlo(counts, mc_tables, seed)
-    return AssociationTest(test, statistic, dof, p_value, n, cramers_v(counts), smallest_expected)
+    return AssociationTest(test, statistic, dof, p_value, n, cramers_v(counts), float(expected.min()))
 
 
 # Its name starts with "test_": keep pytest from collecting it when a test module imports it.
