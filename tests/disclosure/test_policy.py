@@ -160,3 +160,19 @@ def test_random_regions_pass_the_audit_with_true_marks(data, skew, threshold):
     proved = audit.set_index(["scope", "variable", "category"])
     for key, (_, low, high) in intervals.items():
         assert (low, high) == (proved.loc[key, "low"], proved.loc[key, "high"]), key
+
+
+def test_a_pooled_indicator_is_published_with_its_design_based_interval_and_a_practice_with_wilson():
+    a = practice("a", ["very_favourable"] * 30 + ["rather_unfavourable"] * 10)
+    b = practice("b", ["very_favourable"] * 20 + ["rather_unfavourable"] * 20)
+    distributions, indicators = tables({"a": a, "b": b})
+    pooled = (indicators["scope"] == "reg") & (indicators["indicator"] == "overall_favourable")
+    # Design-based columns as pool_region writes them (values here are placeholders for the columns' role).
+    indicators = indicators.assign(design_prop=float("nan"), design_ci_low=float("nan"), design_ci_high=float("nan"))
+    indicators.loc[pooled, ["design_prop", "design_ci_low", "design_ci_high"]] = [0.625, 0.21, 0.91]
+    table, _ = published(distributions, indicators, ["a", "b"])
+    region = row(table, "reg", "overall_favourable")
+    assert (region["prop"], region["ci_low"], region["ci_high"]) == (0.625, 0.21, 0.91)
+    wilson = indicators[(indicators["scope"] == "a") & (indicators["indicator"] == "overall_favourable")].iloc[0]
+    assert (row(table, "a", "overall_favourable")["ci_low"], row(table, "a", "overall_favourable")["ci_high"]) == (
+        wilson["ci_low"], wilson["ci_high"])

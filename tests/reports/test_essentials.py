@@ -91,6 +91,33 @@ def test_only_associations_significant_after_correction_are_messages_and_unit_co
     ]
 
 
+def test_an_association_that_clustering_undoes_is_said_so_and_one_it_keeps_gives_its_design_based_p():
+    # The example region: contacts × waiting time is p = 0.013 after Holm, but 0.154 by the design (R svychisq).
+    tests = pd.DataFrame(
+        {"scope": "reg", "var_a": ["contacts", "diploma"], "var_b": ["evolution_wait", "role_approval"],
+         "p_adjusted": [0.0132, 0.0003], "p_stratified": [0.020, 0.0001], "p_design": [0.1544, 0.0427]}
+    )
+    assert essentials.association_messages(PATIENTS, tests, "reg", p_adjust_name="Holm") == [
+        "Association entre « Diplôme le plus élevé » et « Approbation des tâches confiées à l'assistante » "
+        "(p ajusté (Holm) < 0,001 ; plan de sondage : p = 0,043).",
+        "Association entre « Nombre de contacts avec l'assistante » et « Évolution perçue du temps d'attente » "
+        "(p ajusté (Holm) = 0,013), qui n'est plus significative une fois pris en compte le regroupement des "
+        "patients par cabinet (plan de sondage : p = 0,154).",
+    ]
+
+
+def test_the_limits_give_the_design_effects_and_iccs_of_a_pooled_scope():
+    design = pd.DataFrame({"deff": [float("nan"), 0.58, 4.77], "icc": [float("nan"), 0.0, 0.0628],
+                           "design_df": [float("nan"), 5.0, 5.0]}, index=["response_rate", "female", "favourable"])
+    assert essentials.design_limit(design, practices=6) == (
+        "Les patients ont été recrutés par 6 cabinets, et ceux d'un même cabinet se ressemblent : les intervalles "
+        "et les tests « plan de sondage » en tiennent compte (cabinets pris comme grappes, 5 degrés de liberté). "
+        "Effet de plan de 0,6 à 4,8 selon l'indicateur, corrélation intra-cabinet (ICC) de 0,00 à 0,06 ; avec si "
+        "peu de cabinets, ces intervalles restent approximatifs."
+    )
+    assert "trop étroits" in essentials.design_limit(None, practices=6)
+
+
 def test_determinants_print_the_share_with_an_assistant_at_each_level():
     determinants = pd.DataFrame({"variable": ["msp", "msp", "sex"], "level": ["yes", "no", "female"],
                                  "n_with": [23, 11, 20], "n_level": [45, 54, 50],

@@ -23,10 +23,10 @@ META = {
 }
 
 
-def association(scope, var_a, var_b, p, stratified_test="", p_stratified=float("nan")):
+def association(scope, var_a, var_b, p, stratified_test="", p_stratified=float("nan"), p_design=float("nan")):
     return {"scope": scope, "var_a": var_a, "var_b": var_b, "test": "chi2", "statistic": 4.0, "dof": 1,
             "p_value": p, "p_adjusted": min(1.0, 3 * p), "cramers_v": 0.1, "n": 500,
-            "stratified_test": stratified_test, "p_stratified": p_stratified}
+            "stratified_test": stratified_test, "p_stratified": p_stratified, "p_design": p_design}
 
 
 @pytest.fixture
@@ -38,16 +38,17 @@ def report_text(tmp_path, published_table):
                                             ("national", 1530, 2040, 0.73, 0.77)]
         ]
     ).to_parquet(tmp_path / "published.parquet")
+    nan = float("nan")
     pd.DataFrame(
         {"scope": ["nord", "sud", "national"], "indicator": ["female"] * 3, "n": [30, 1500, 1530],
-         "N": [40, 2000, 2040]}
+         "N": [40, 2000, 2040], "deff": [nan, nan, 2.5], "icc": [nan, nan, 0.031], "design_df": [nan, nan, 30.0]}
     ).to_parquet(tmp_path / "indicators.parquet")
     pd.DataFrame(
         [
             association("nord", "sex", "overall_opinion", 0.5, "gcmh", 0.777),
-            association("national", "sex", "overall_opinion", 0.0123, "gcmh", 0.0456),
+            association("national", "sex", "overall_opinion", 0.0123, "gcmh", 0.0456, p_design=0.0789),
             association("national", "diploma", "role_approval", 0.2),
-            association("national", "region", "sex", 0.0321),
+            association("national", "region", "sex", 0.0321, p_design=0.0654),
         ]
     ).to_parquet(tmp_path / "associations.parquet")
     clean = pd.DataFrame(
@@ -64,7 +65,8 @@ def report_text(tmp_path, published_table):
     ).to_parquet(tmp_path / "gps.parquet")
     (tmp_path / "raw.csv").write_text("x", encoding="utf-8")
     render_national_report(
-        published=tmp_path / "published.parquet", associations=tmp_path / "associations.parquet",
+        published=tmp_path / "published.parquet", indicators=tmp_path / "indicators.parquet",
+        associations=tmp_path / "associations.parquet",
         comparisons=tmp_path / "comparisons.parquet", period=tmp_path / "period.parquet",
         gp_published=[tmp_path / "gps.parquet"], raw=[tmp_path / "raw.csv", tmp_path / "gps.parquet"],
         codebook=CODEBOOK, gp_codebook=GP_CODEBOOK, pdf=tmp_path / "national.pdf", meta=META,
@@ -91,13 +93,20 @@ def test_the_gp_strand_is_shown_region_by_region_as_published(report_text):
 
 
 def test_between_region_tests_are_listed_by_the_item_compared(report_text):
-    assert "Sexe χ² de Pearson 500 0,032 0,096" in report_text
+    assert "Sexe χ² de Pearson 500 0,032 0,096 0,065" in report_text
 
 
 def test_pooled_tests_show_the_stratified_test_or_a_dash_when_not_computed(report_text):
     assert "CMH généralisé 0,046" in report_text
-    assert "500 0,200 0,600 0,10 — —" in report_text
+    assert "500 0,200 0,600 — 0,10 — —" in report_text
     assert "0,777" not in report_text  # a region's own pooled rows belong to its regional report
+
+
+def test_pooled_figures_carry_their_design_effect_and_their_design_based_test(report_text):
+    assert f"Femmes 1{NN}530 / 2{NN}040 75{NN}% [73{NN}% ; 77{NN}%] 2,50 0,031" in report_text
+    assert "0,012 0,037 0,079" in report_text  # p, p adjusted, then p by the design
+    assert "32 cabinets, stratifiés par région (2 régions)" in report_text
+    assert "Effet de plan de 2,5 selon l'indicateur, corrélation intra-cabinet (ICC) de 0,03." in report_text
 
 
 def test_provenance_dates_the_data_by_the_first_and_last_returns_of_any_practice(report_text):

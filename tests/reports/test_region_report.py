@@ -11,6 +11,7 @@ from assistmed.codebook import load_codebook
 from assistmed.disclosure.cells import Published
 from assistmed.patients.comments import comment_table
 from assistmed.patients.compare import compare_with_rest
+from assistmed.patients.analyse import practice_funnel
 from assistmed.patients.describe import return_period
 from assistmed.qual.flow import interview_flow
 from assistmed.quality import quality_summary
@@ -58,12 +59,18 @@ def _write_tables(folder: Path, build, *, stratified: bool) -> None:
         columns=["scope", "indicator", "n", "N"],
     )
     compare_with_rest(exact, units=list(LABELS), pool="reg").to_parquet(folder / "comparisons.parquet")
+    # the region's design-based columns (discomfort: design effect 2.4, ICC 0.035, 2 degrees of freedom)
+    exact.assign(
+        prop=exact["n"] / exact["N"],
+        deff=[NAN] * 7 + [2.4], icc=[NAN] * 7 + [0.035], design_df=[NAN] * 7 + [2.0],
+    ).to_parquet(folder / "indicators.parquet")
+    practice_funnel(exact.assign(prop=exact["n"] / exact["N"]), "reg", list(LABELS)).to_parquet(folder / "funnel.parquet")
     tests = pd.DataFrame(
         {"scope": ["reg"], "var_a": ["contacts"], "var_b": ["evolution_wait"], "test": ["chi2"], "statistic": [9.1],
          "dof": [4], "p_value": [0.0123], "p_adjusted": [0.0369], "cramers_v": [0.27], "n": [154]}
     )
     if stratified:
-        tests = tests.assign(stratified_test=["gcmh"], p_stratified=[0.0456])
+        tests = tests.assign(stratified_test=["gcmh"], p_stratified=[0.0456], p_design=[0.0789])
     tests.to_parquet(folder / "associations.parquet")
 
 
@@ -120,7 +127,8 @@ def render(folder: Path, name: str, *, settings=None, interviews=True, comment=N
         else {}
     )
     reports.render_region_patients_report(
-        published=folder / "published.parquet",
+        published=folder / "published.parquet", indicators=folder / "indicators.parquet",
+        funnel=folder / "funnel.parquet",
         associations=folder / "associations.parquet", comparisons=folder / "comparisons.parquet",
         comments=folder / "comments.parquet", period=folder / "period.parquet",
         quality=[folder / f"quality-{p}.parquet" for p in LABELS],
@@ -200,12 +208,13 @@ def test_methods_appendix_follows_the_configured_settings(inputs):
     assert "Sélection des entretiens : Ont été retenues pour un entretien" in text
 
 
-def test_stratified_p_value_column_appears_only_when_the_table_has_it(inputs, published_table):
-    assert "p stratifié (cabinet)" not in render(inputs, "a.pdf")
+def test_stratified_and_design_p_value_columns_appear_only_when_the_table_has_them(inputs, published_table):
+    text = flat(render(inputs, "a.pdf"))
+    assert "p stratifié (cabinet)" not in text and "p ajusté V de Cramér" in text
     _write_tables(inputs, published_table, stratified=True)
     text = flat(render(inputs, "b.pdf"))
-    assert "p stratifié (cabinet)" in text
-    assert "0,012 0,037 0,046 0,27" in text  # p, p adjusted, p stratified, Cramér's V
+    assert "p ajusté p plan de sondage p stratifié (cabinet) V de Cramér" in text
+    assert "0,012 0,037 0,079 0,046 0,27" in text  # p, p adjusted, p by the design, p stratified, Cramér's V
     assert "Cochran–Mantel–Haenszel" in text
 
 
@@ -298,3 +307,18 @@ def test_only_practices_whose_figures_are_shown_are_compared_with_the_rest_of_th
     # p2's discomfort (3 / 33) is hidden: it is left out of the comparisons, never printed as a difference
     assert "Cabinet Deux Au moins un motif de gêne" not in text
     assert "comparaisons dont les chiffres sont publiés sans masque" in text
+
+
+def test_the_funnel_plot_draws_only_practices_whose_figure_is_shown_and_names_the_others(inputs, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(reports.charts, "funnel_plots", lambda panels: drawn.extend(panels) or "data:image/svg+xml;base64,")
+    funnel = pd.read_parquet(inputs / "funnel.parquet")
+    cells = Published.read(inputs / "published.parquet")
+    result = reports.funnel_figure(load_codebook(CODEBOOK), cells, funnel, LABELS, "reg", ["any_discomfort"], "Source")
+    (panel,) = drawn
+    # p2's 3 of 33 is « < 5 »: its point would give it back; its limits (N = 33, published) are drawn
+    assert panel.labels == ["Cabinet Trois", "Cabinet Un"] and panel.respondents == [60, 61]
+    assert panel.limits_n == [33, 60, 61]
+    assert panel.pooled == pytest.approx(38 / 154)
+    assert result["hidden"] == ["Cabinet Deux (au moins un motif de gêne)"]
+    assert "Non tracés (chiffre masqué ou borné) : Cabinet Deux" in result["alt"]

@@ -318,6 +318,8 @@ def region_report_inputs(wildcards):
     region = wildcards.region
     inputs = {
         "published": f"<results>/{region}/disclosure/patients.parquet",
+        "indicators": f"<results>/{region}/patients/indicators.parquet",
+        "funnel": f"<results>/{region}/patients/funnel.parquet",
         "associations": f"<results>/{region}/patients/associations.parquet",
         "comparisons": f"<results>/{region}/patients/comparisons.parquet",
         "comments": f"<results>/{region}/patients/comments.parquet",
@@ -408,6 +410,7 @@ def national_report_inputs(wildcards):
     gp_regions = [r for r in REGIONS if region_has(r, "gps")]
     return {
         "published": "<results>/national/disclosure/patients.parquet",
+        "indicators": "<results>/national/patients/indicators.parquet",
         "associations": "<results>/national/patients/associations.parquet",
         "comparisons": "<results>/national/patients/comparisons.parquet",
         "period": "<results>/national/patients/period.parquet",

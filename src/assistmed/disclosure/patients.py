@@ -201,9 +201,17 @@ def audit_rows(decisions: Sequence[Decision]) -> pd.DataFrame:
 
 
 def _exact(distributions: pd.DataFrame | None, indicators: pd.DataFrame) -> pd.DataFrame:
-    """The exact proportion and interval of every figure, by (scope, variable, category)."""
+    """The exact proportion and interval of every figure, by (scope, variable, category). A pooled indicator
+    (region, national) is published with its design-based proportion and interval (patients clustered in
+    practices) wherever the indicators table has them; a practice's, and the return rate, with Wilson's."""
     columns = ["scope", "variable", "category", "prop", "ci_low", "ci_high"]
-    heads = indicators.rename(columns={"indicator": "variable"}).assign(category="")[columns]
+    heads = indicators.rename(columns={"indicator": "variable"}).assign(category="")
+    if "design_ci_low" in heads.columns:
+        design = heads["design_ci_low"].notna()
+        heads.loc[design, ["prop", "ci_low", "ci_high"]] = heads.loc[
+            design, ["design_prop", "design_ci_low", "design_ci_high"]
+        ].to_numpy()
+    heads = heads[columns]
     if distributions is not None:
         cells = distributions.assign(ci_low=float("nan"), ci_high=float("nan"))[columns]
         heads = pd.concat([cells, heads], ignore_index=True)

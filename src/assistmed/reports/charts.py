@@ -391,49 +391,77 @@ def share_bars(labels: Sequence[str], props: Sequence[float | None], xlabel: str
     return _render(_height(wrapped, 0.28, 0.7), draw)
 
 
-def funnel_plot(
-    respondents: Sequence[int],
-    props: Sequence[float],
-    labels: Sequence[str],
-    pooled: float,
-    limits: Sequence[tuple[str, Sequence[float], Sequence[float], Sequence[float]]],
-    xlabel: str = "Répondants",
-) -> str:
-    """A funnel plot: each unit's proportion against its number of respondents, the pooled proportion as a
-    line, and control limits as curves (``limits``: (name, n grid, low, high) each, widest last). Units
-    outside the widest limits are labelled; with 12 units or fewer, every unit is."""
-    _check_lengths("funnel_plot", respondents=respondents, props=props, labels=labels)
-    widest = limits[-1] if limits else None
+@dataclass(frozen=True)
+class FunnelPanel:
+    """One indicator of a funnel plot, as its table gives it: the units drawn (``respondents``, ``props``,
+    ``labels``, ``outside``: beyond the 99.8 % limits), the pooled proportion (None when not shown) and the
+    control limits at each unit's number of respondents (``limits_n``, increasing, with the 95 % and 99.8 %
+    lows and highs at those numbers)."""
 
-    def outside(n: int, p: float) -> bool:
-        if widest is None:
-            return False
-        _, grid, low, high = widest
-        import numpy as np
+    title: str
+    respondents: Sequence[int]
+    props: Sequence[float]
+    labels: Sequence[str]
+    outside: Sequence[bool]
+    pooled: float | None
+    limits_n: Sequence[int]
+    low_95: Sequence[float]
+    high_95: Sequence[float]
+    low_998: Sequence[float]
+    high_998: Sequence[float]
 
-        return not float(np.interp(n, grid, low)) <= p <= float(np.interp(n, grid, high))
 
-    def draw(axes) -> None:
-        styles = ["--", ":"]
-        for (name, grid, low, high), style in zip(limits, styles):
-            axes.plot(grid, low, style, color=INK, linewidth=0.8, label=f"limites {name}")
-            axes.plot(grid, high, style, color=INK, linewidth=0.8)
-        axes.axhline(pooled, color=ORANGE, linewidth=1, label=f"ensemble : {fmt_percent(pooled)}")
-        drawn = axes.plot(respondents, props, "o", color=BLUE, markersize=3.5, clip_on=False)
-        drawn[0].set_gid("points-units")
-        every = len(labels) <= 12
-        for n, p, label in zip(respondents, props, labels):
-            if every or outside(n, p):
-                axes.annotate(label, (n, p), xytext=(3, 3), textcoords="offset points", fontsize=6.5)
-        from matplotlib.ticker import FuncFormatter
+FUNNEL_COLUMNS = 3
 
-        axes.set_ylim(0, 1)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt_percent(y)))
-        axes.set_xlim(left=0)
-        axes.grid(color="#eeeeee", linewidth=0.5)
-        axes.set_axisbelow(True)
-        axes.set_xlabel(xlabel)
-        axes.set_ylabel("Proportion")
-        axes.legend(loc="lower right", frameon=False, fontsize=7)
 
-    return _render(2.6, draw)
+def funnel_plots(panels: Sequence[FunnelPanel]) -> str:
+    """Funnel plots, one panel per indicator (three per row): each unit's proportion against its number of
+    respondents, the pooled proportion as a line and the 95 % and 99.8 % control limits as curves through the
+    units' numbers of respondents. Units beyond the 99.8 % limits are labelled; with 12 units or fewer, every
+    unit is."""
+    for panel in panels:
+        _check_lengths("funnel_plots", respondents=panel.respondents, props=panel.props, labels=panel.labels,
+                       outside=panel.outside)
+        _check_lengths("funnel_plots", limits_n=panel.limits_n, low_95=panel.low_95, high_95=panel.high_95,
+                       low_998=panel.low_998, high_998=panel.high_998)
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    rows = max(1, math.ceil(len(panels) / FUNNEL_COLUMNS))
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(WIDTH_IN, 1.9 * rows + 0.4))
+        FigureCanvasAgg(figure)
+        grid = figure.subplots(rows, FUNNEL_COLUMNS, squeeze=False)
+        for index, axes in enumerate(grid.flat):
+            if index >= len(panels):
+                axes.set_visible(False)
+                continue
+            panel = panels[index]
+            axes.spines[["top", "right"]].set_visible(False)
+            axes.plot(panel.limits_n, panel.low_95, "--", color=INK, linewidth=0.7, label="limites à 95 %")
+            axes.plot(panel.limits_n, panel.high_95, "--", color=INK, linewidth=0.7)
+            axes.plot(panel.limits_n, panel.low_998, ":", color=INK, linewidth=0.8, label="limites à 99,8 %")
+            axes.plot(panel.limits_n, panel.high_998, ":", color=INK, linewidth=0.8)
+            if panel.pooled is not None:
+                axes.axhline(panel.pooled, color=ORANGE, linewidth=1, label="proportion de la région")
+            points = axes.plot(panel.respondents, panel.props, "o", color=BLUE, markersize=3, clip_on=False)
+            points[0].set_gid(f"points-{index}")
+            every = len(panel.labels) <= 12
+            for n, p, label, out in zip(panel.respondents, panel.props, panel.labels, panel.outside):
+                if every or out:
+                    axes.annotate(label, (n, p), xytext=(2, 2), textcoords="offset points", fontsize=6)
+            values = [*panel.props, *panel.low_998, *panel.high_998]
+            axes.set_ylim(max(0.0, min(values) - 0.05), min(1.0, max(values) + 0.05))
+            axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt_percent(y)))
+            axes.grid(color="#eeeeee", linewidth=0.5)
+            axes.set_axisbelow(True)
+            axes.set_title("\n".join(_wrap([panel.title], 30)), fontsize=7.5)
+            axes.set_xlabel("Répondants", fontsize=7)
+        handles, names = grid.flat[0].get_legend_handles_labels()
+        figure.legend(handles, names, loc="lower center", ncol=len(names), frameon=False)
+        figure.tight_layout(rect=(0, 0.06, 1, 1))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

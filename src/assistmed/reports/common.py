@@ -31,14 +31,28 @@ def sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def indicator_rows(codebook: Codebook, published: Published, scope: str, ref_scope: str | None) -> list[dict]:
-    """The headline table of ``scope`` (and the reference scope's % and interval beside), as published."""
+def design_rows(indicators: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """A pooled scope's rows of the indicators table, by indicator: its design effects, ICCs and degrees of
+    freedom (NaN where the indicator has no design-based figure, e.g. the return rate)."""
+    return indicators[indicators["scope"] == scope].set_index("indicator")[["deff", "icc", "design_df"]]
+
+
+def indicator_rows(
+    codebook: Codebook, published: Published, scope: str, ref_scope: str | None, design: pd.DataFrame | None = None
+) -> list[dict]:
+    """The headline table of ``scope`` (and the reference scope's % and interval beside), as published;
+    with ``design`` (``design_rows`` of a pooled scope), each indicator's design effect and ICC ("—" for a
+    figure not shown as it is, or without design-based figures)."""
     rows = []
     for ind in codebook.indicators:
         if (scope, ind.name, "") not in published:
             continue
         cell = published.cell(scope, ind.name)
         row = {"label": ind.label_fr, "nN": cell.n_over_N, "pct": cell.percent, "ci": cell.ci, "hidden": not cell.shown}
+        if design is not None:
+            known = cell.shown and ind.name in design.index and not pd.isna(design.loc[ind.name, "deff"])
+            row["deff"] = fmt_decimal(design.loc[ind.name, "deff"], 2) if known else "—"
+            row["icc"] = fmt_decimal(design.loc[ind.name, "icc"], 3) if known else "—"
         if ref_scope is not None and (ref_scope, ind.name, "") in published:
             ref = published.cell(ref_scope, ind.name)
             row["ref_pct"], row["ref_ci"] = ref.percent, ref.ci
@@ -133,7 +147,8 @@ def variable_label(codebook: Codebook, name: str) -> str:
 
 
 def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> list[dict]:
-    """The scope's tests; with ``p_strat`` when the table holds the practice-stratified sensitivity test."""
+    """The scope's tests; with ``p_strat`` when the table holds the practice-stratified sensitivity test, and
+    ``p_design`` (the design-based test of a pooled scope) when it holds that column."""
     stratified = "p_stratified" in associations.columns
     rows = []
     for r in associations[associations["scope"] == scope].itertuples(index=False):
@@ -147,6 +162,8 @@ def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> lis
         }
         if stratified:
             row["p_strat"] = fmt_p(r.p_stratified)
+        if "p_design" in associations.columns:
+            row["p_design"] = fmt_p(r.p_design)
         rows.append(row)
     return rows
 

@@ -34,7 +34,7 @@ import pandas as pd
 from assistmed.codebook import Codebook
 from assistmed.disclosure.cells import Published
 from assistmed.reports.common import variable_label
-from assistmed.reports.fmt import fmt_int, fmt_p, fmt_percent, fmt_points
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
 
 MAX_MESSAGES = 5
 MAX_DIFFERENCES = 3
@@ -203,7 +203,9 @@ def most_cited_messages(codebook: Codebook, published: Published, scope: str) ->
 def association_messages(
     codebook: Codebook, associations: pd.DataFrame, scope: str, *, p_adjust_name: str, limit: int = 2
 ) -> list[str]:
-    """*associations*: the scope's tests significant after correction (units' comparisons left out)."""
+    """*associations*: the scope's tests significant after correction (units' comparisons left out); at a
+    pooled scope, each says whether it holds once patients are taken as clustered in practices (the
+    design-based test, ``p_design``), else gives the test stratified by practice."""
     tests = associations[(associations["scope"] == scope) & ~associations["var_a"].isin(["practice", "region"])]
     significant = tests[tests["p_adjusted"] < SIGNIFICANCE].sort_values("p_adjusted", kind="mergesort")
     if tests.empty:
@@ -215,12 +217,20 @@ def association_messages(
         ]
     messages = []
     for r in significant.head(limit).itertuples(index=False):
-        stratified = getattr(r, "p_stratified", float("nan"))
-        strat = "" if pd.isna(stratified) else f" ; stratifié par cabinet : p {_p_is(stratified)}"
-        messages.append(
-            f"Association entre « {variable_label(codebook, r.var_a)} » et « {variable_label(codebook, r.var_b)} » "
-            f"(p ajusté ({p_adjust_name}) {_p_is(r.p_adjusted)}{strat})."
-        )
+        pair = f"« {variable_label(codebook, r.var_a)} » et « {variable_label(codebook, r.var_b)} »"
+        naive = f"p ajusté ({p_adjust_name}) {_p_is(r.p_adjusted)}"
+        design, stratified = getattr(r, "p_design", float("nan")), getattr(r, "p_stratified", float("nan"))
+        if not pd.isna(design) and design >= SIGNIFICANCE:
+            messages.append(
+                f"Association entre {pair} ({naive}), qui n'est plus significative une fois pris en compte le "
+                f"regroupement des patients par cabinet (plan de sondage : p {_p_is(design)})."
+            )
+            continue
+        if not pd.isna(design):
+            extra = f" ; plan de sondage : p {_p_is(design)}"
+        else:
+            extra = "" if pd.isna(stratified) else f" ; stratifié par cabinet : p {_p_is(stratified)}"
+        messages.append(f"Association entre {pair} ({naive}{extra}).")
     return messages
 
 
@@ -325,9 +335,13 @@ def patient_limits(
     threshold: int | None = None,
     interviews_min_negative: int | None = None,
     rest_name: str = "de la région",
+    design: pd.DataFrame | None = None,
+    strata: int = 1,
 ) -> list[str]:
     """The « Limites » box of a patient report; ``practices`` is 1 for a practice report, ``comparisons`` the
-    number of unit-versus-rest comparisons the report draws messages from (against the rest ``rest_name``)."""
+    number of unit-versus-rest comparisons the report draws messages from (against the rest ``rest_name``);
+    ``design``: a pooled scope's rows of the indicators table (design effects, ICC, degrees of freedom),
+    ``strata`` the regions its practices are stratified by."""
     limits = return_rate_limit(published, scope)
     if practices == 1:
         limits.append(
@@ -340,11 +354,7 @@ def patient_limits(
             f"{fmt_int(practices)} cabinets volontaires : les résultats décrivent ces cabinets, non l'ensemble des "
             "cabinets employant un assistant médical."
         )
-        limits.append(
-            "Les intervalles et tests poolés traitent les patients comme indépendants, alors que ceux d'un même "
-            "cabinet se ressemblent : ils sont trop étroits. Chaque test poolé est refait stratifié par cabinet "
-            "(« p stratifié »)."
-        )
+        limits.append(design_limit(design, practices=practices, strata=strata))
     if comparisons:
         limits.append(
             f"{fmt_int(comparisons)} comparaisons avec le reste {rest_name}, sans correction pour leur nombre : "
@@ -361,6 +371,37 @@ def patient_limits(
         "complaisance envers l'équipe soignante."
     )
     return limits
+
+
+FEW_PRACTICES = 20  # below it, a design-based interval rests on few degrees of freedom
+
+
+def design_limit(design: pd.DataFrame | None, *, practices: int, strata: int = 1) -> str:
+    """What clustering does to a pooled scope's figures, from its rows of the indicators table: the design
+    effects and ICCs of its indicators, the degrees of freedom; or, without design-based figures, that its
+    intervals are too narrow."""
+    rows = None if design is None else design.dropna(subset=["deff"])
+    if rows is None or rows.empty:
+        return (
+            "Les intervalles et tests poolés traitent les patients comme indépendants, alors que ceux d'un même "
+            "cabinet se ressemblent : ils sont trop étroits. Chaque test poolé est refait stratifié par cabinet "
+            "(« p stratifié »)."
+        )
+    df = fmt_int(rows["design_df"].iloc[0])
+    stratified = f", stratifiés par région ({fmt_int(strata)} régions)" if strata > 1 else ""
+    few = " ; avec si peu de cabinets, ces intervalles restent approximatifs" if practices < FEW_PRACTICES else ""
+    return (
+        f"Les patients ont été recrutés par {fmt_int(practices)} cabinets{stratified}, et ceux d'un même cabinet "
+        "se ressemblent : les intervalles et les tests « plan de sondage » en tiennent compte (cabinets pris comme "
+        f"grappes, {df} degrés de liberté). Effet de plan {_span(rows['deff'], 1)} selon l'indicateur, "
+        f"corrélation intra-cabinet (ICC) {_span(rows['icc'], 2)}{few}."
+    )
+
+
+def _span(values: pd.Series, digits: int) -> str:
+    """« de 0,5 à 4,8 », or « de 2,5 » when every value prints the same."""
+    low, high = fmt_decimal(values.min(), digits), fmt_decimal(values.max(), digits)
+    return f"de {low}" if low == high else f"de {low} à {high}"
 
 
 def gp_limits(summary: pd.DataFrame, *, model_estimated: bool) -> list[str]:

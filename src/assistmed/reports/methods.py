@@ -62,8 +62,10 @@ def design_paragraph(design: str) -> str:
         "d'analyse de variance, ramené à 0 s'il est négatif) mesure la ressemblance des patients d'un même "
         "cabinet. Les tests d'association selon le plan sont ceux de Rao et Scott (correction du second "
         f"ordre, statistique F). {comparisons}Ces calculs reproduisent ceux du package R survey 4.1 (svyciprop, "
-        "méthode logit ; svymean ; svychisq) ; ils accompagnent dans les tables de résultats les intervalles "
-        "de Wilson et les tests ci-dessus, qui traitent les patients comme indépendants."
+        "méthode logit ; svymean ; svychisq). Les intervalles imprimés pour les indicateurs poolés sont ceux du "
+        "plan de sondage, et chaque test poolé est donné aussi selon le plan (« p plan de sondage ») ; les "
+        "intervalles de Wilson, qui traitent les patients comme indépendants, restent dans les tables de "
+        "résultats."
     )
 
 
@@ -72,14 +74,16 @@ WEIGHTS = {
     "return_rate": (
         "Pondération : chaque patient répondant est pondéré par l'inverse du taux de retour de son cabinet "
         "(questionnaires distribués / questionnaires retournés), de sorte que chaque cabinet pèse le nombre de "
-        "patients sollicités."
+        "patients sollicités. Les pourcentages poolés imprimés sont pondérés ; n / N restent des effectifs de "
+        "répondants."
     ),
     "calibrated": (
         "Pondération : dans chaque cabinet, les poids des répondants sont calés (ajustement proportionnel "
         "itératif, ou raking) sur les effectifs de la patientèle par catégorie donnés dans la configuration ; "
         "un répondant dont une variable de calage manque reçoit le poids moyen du cabinet, une catégorie sans "
         "répondant est répartie sur les autres. Les poids calés sont ensuite traités comme fixes : la variance "
-        "ne tient pas compte du gain de précision du calage (estimation prudente)."
+        "ne tient pas compte du gain de précision du calage (estimation prudente). Les pourcentages poolés "
+        "imprimés sont pondérés ; n / N restent des effectifs de répondants."
     ),
 }
 
@@ -91,6 +95,29 @@ FUNNEL_PARAGRAPH = (
     "placée face à ses limites de contrôle à 95 % et 99,8 % autour de la proportion régionale (loi binomiale "
     "exacte interpolée ; Spiegelhalter 2005)."
 )
+
+
+TESTS_DESIGN_NOTE = (
+    "p ajusté : correction pour tests multiples des p du test indiqué, qui traite les patients comme "
+    "indépendants ; p plan de sondage : test de Rao et Scott tenant compte du regroupement des patients par "
+    "cabinet (non ajusté). Une association dont le p plan de sondage dépasse 0,05 n'est pas établie."
+)
+
+
+NOTE_STRATA = {"region": "", "national": ", cabinets stratifiés par région"}
+
+
+def design_note(settings: AnalysisSettings | Mapping | None, design: str) -> str:
+    """The note under a pooled scope's indicator table (``design``: "region" or "national"): which interval
+    it prints, what the design effect and the ICC are, and whether its percentages are weighted."""
+    options = AnalysisSettings.of(settings)
+    weighted = "" if options.weights == "none" else " Pourcentages pondérés (voir Méthodes), n / N non pondérés."
+    return (
+        f"IC 95 % : intervalle du plan de sondage (patients groupés par cabinet{NOTE_STRATA[design]} ; taux de "
+        "retour : intervalle de Wilson). Effet de plan : variance de l'estimation rapportée à celle d'autant de "
+        "patients indépendants ; ICC : corrélation intra-cabinet."
+        + weighted
+    )
 
 
 def analysis_methods(settings: AnalysisSettings | Mapping | None, *, design: str | None = None) -> list[str]:

@@ -18,6 +18,7 @@ from assistmed.reports.common import (
     STRATIFIED_TEST_NAMES,
     TEST_NAMES,
     chart_value,
+    design_rows,
     figure,
     indicator_rows,
     methods_context,
@@ -28,6 +29,7 @@ from assistmed.reports.common import (
     variable_label,
 )
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
+from assistmed.reports.methods import design_note
 from assistmed.reports.render import render_pdf
 from assistmed.settings import AnalysisSettings
 
@@ -89,6 +91,7 @@ def between_region_rows(codebook: Codebook, associations: pd.DataFrame) -> list[
                 "n": fmt_int(r.n),
                 "p": fmt_p(r.p_value),
                 "p_adj": fmt_p(r.p_adjusted),
+                "p_design": fmt_p(r.p_design),
                 "v": fmt_decimal(r.cramers_v, 2),
             }
         )
@@ -160,6 +163,7 @@ def gp_message(gp_codebook: Codebook, tables: Sequence[Published], labels: Seque
 def render_national_report(
     *,
     published: str,
+    indicators: str,
     associations: str,
     comparisons: str,
     period: str,
@@ -183,6 +187,7 @@ def render_national_report(
     gp_labels = [region_labels[r] for r in gp_regions]
     options = AnalysisSettings.of(settings)
     methods = methods_context(cb, options, cells.threshold, stratified=True, design="national")
+    design = design_rows(pd.read_parquet(indicators), NATIONAL)
     source = "Source : questionnaire patients, " + ", ".join(region_labels.values())
     pooled_period = periods[periods["scope"] == NATIONAL].iloc[0]
     title = f"{cb.title_fr} — {NATIONAL_LABEL}"
@@ -202,11 +207,13 @@ def render_national_report(
             ),
             "figures": essentials.headline_figures(cb, cells, NATIONAL, essentials.PATIENT_HEADLINES,
                                                    confidence=options.confidence),
-            "note": "Écarts : chaque région comparée au reste des régions, intervalle à 95 % de Newcombe de la "
-            "différence ; patients de toutes les régions réunis, sans pondération.",
+            "note": "Intervalles de l'ensemble : plan de sondage (patients groupés par cabinet, cabinets stratifiés "
+            "par région). Écarts : chaque région comparée au reste des régions, intervalle à 95 % de Newcombe de "
+            "la différence.",
         },
         "limits": essentials.patient_limits(
-            cells, NATIONAL, practices=n_practices, comparisons=len(compared), rest_name="des régions"
+            cells, NATIONAL, practices=n_practices, comparisons=len(compared), rest_name="des régions", design=design,
+            strata=len(region_labels),
         )
         + [
             "Les régions n'ont pas recueilli leurs questionnaires sur la même période ("
@@ -214,7 +221,8 @@ def render_national_report(
                          for r in periods[periods["scope"] != NATIONAL].itertuples(index=False))
             + ")."
         ],
-        "indicators": indicator_rows(cb, cells, NATIONAL, None),
+        "indicators": indicator_rows(cb, cells, NATIONAL, None, design),
+        "design_note": design_note(options, "national"),
         "regions_figure": regions_figure(cb, cells, scopes, source),
         "side_by_side": regions_side_by_side(cb, cells, scopes),
         "differences": region_difference_rows(cb, compared, region_labels, cells),

@@ -23,6 +23,7 @@ from assistmed.qual.flow import STAGES
 from assistmed.qual.selection import SelectionRule
 from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
+    design_rows,
     figure,
     indicator_alt,
     indicator_chart,
@@ -37,6 +38,7 @@ from assistmed.reports.common import (
     text_groups,
 )
 from assistmed.reports.fmt import fmt_int, fmt_percent, fmt_points
+from assistmed.reports.methods import TESTS_DESIGN_NOTE, design_note
 from assistmed.reports.render import render_pdf
 from assistmed.settings import AnalysisSettings
 
@@ -265,6 +267,59 @@ def _indicator_figure(codebook, published: Published, rows, scope, reference, so
     )
 
 
+def funnel_figure(
+    codebook: Codebook, published: Published, funnel: pd.DataFrame, labels: Mapping[str, str], region: str,
+    names: Sequence[str], source: str,
+) -> dict | None:
+    """The funnel plots of the indicators ``names`` (the funnel table of `pool_region`): a practice is drawn
+    only where its figure is shown as it is (a hidden or bounded one would be given back by its point); the
+    control limits at every practice's number of respondents (published) are drawn."""
+    panels, outside, hidden = [], [], []
+    for name in names:
+        part = funnel[funnel["indicator"] == name].sort_values(["N", "practice"], kind="mergesort")
+        if part.empty:
+            continue
+        label = codebook.indicator(name).label_fr
+        shown = [(p, name, "") in published and published.cell(p, name).shown for p in part["practice"]]
+        drawn = part[shown]
+        hidden += [f"{labels.get(p, p)} ({label.lower()})" for p in part.loc[[not s for s in shown], "practice"]]
+        outside += [f"{labels.get(r.practice, r.practice)} ({label.lower()})"
+                    for r in drawn.itertuples(index=False) if r.outside_998]
+        pooled = published.cell(region, name)
+        panels.append(charts.FunnelPanel(
+            title=label,
+            respondents=drawn["N"].tolist(),
+            props=drawn["prop"].tolist(),
+            labels=[labels.get(p, p) for p in drawn["practice"]],
+            outside=drawn["outside_998"].tolist(),
+            pooled=float(part["pooled_prop"].iloc[0]) if pooled.shown else None,
+            limits_n=part["N"].tolist(),
+            low_95=part["low_95"].tolist(),
+            high_95=part["high_95"].tolist(),
+            low_998=part["low_998"].tolist(),
+            high_998=part["high_998"].tolist(),
+        ))
+    if not panels:
+        return None
+    alt = (
+        "Pour chaque indicateur, la proportion de chaque cabinet selon son nombre de répondants, avec les limites "
+        "de contrôle à 95 % et 99,8 % autour de la proportion de la région. Cabinets hors des limites à 99,8 % : "
+        + ("; ".join(outside) if outside else "aucun")
+        + (". Non tracés (chiffre masqué ou borné) : " + "; ".join(hidden) if hidden else "")
+        + "."
+    )
+    return {
+        **figure(
+            charts.funnel_plots(panels),
+            "Les cabinets et les limites de contrôle de la région (graphiques en entonnoir)",
+            alt,
+            f"{source} ; limites binomiales exactes autour de la proportion de la région (Spiegelhalter 2005).",
+        ),
+        "outside": outside,
+        "hidden": hidden,
+    }
+
+
 def render_practice_report(
     *,
     published: str,
@@ -372,6 +427,8 @@ def write_input_digests(raw: Sequence[str | Path], output: str | Path) -> None:
 def render_region_patients_report(
     *,
     published: str,
+    indicators: str,
+    funnel: str,
     associations: str,
     comparisons: str,
     comments: str,
@@ -418,10 +475,11 @@ def render_region_patients_report(
     flow_table = pd.read_parquet(flow) if flow else None
     options = AnalysisSettings.of(settings)
     methods = methods_context(cb, options, cells.threshold, stratified="p_stratified" in tests.columns, design="region")
+    design = design_rows(pd.read_parquet(indicators), region)
     methods["selection_rule"] = qualitative["rule"]
     side_by_side = len(labels) <= MAX_SIDE_BY_SIDE
     bars = ([*labels.items()] if side_by_side else []) + [(region, region_label)]
-    rows = indicator_rows(cb, cells, region, None)
+    rows = indicator_rows(cb, cells, region, None, design)
     items, groups = item_tables(cb, cells, region, None)
     messages = essentials.first_messages(
         essentials.units_differing_message(cb, compared, labels, unit_noun="cabinet", rest_name="de la région",
@@ -444,15 +502,21 @@ def render_region_patients_report(
             "figures": essentials.headline_figures(
                 cb, cells, region, essentials.PATIENT_HEADLINES, confidence=options.confidence
             ),
-            "note": "Écarts : chaque cabinet comparé au reste de la région (les autres cabinets), intervalle à 95 % "
-            "de Newcombe de la différence ; associations : p ajusté pour tests multiples inférieur à 0,05.",
+            "note": "Intervalles de la région : plan de sondage (patients groupés par cabinet). Écarts : chaque "
+            "cabinet comparé au reste de la région (les autres cabinets), intervalle à 95 % de Newcombe de la "
+            "différence ; associations : p ajusté pour tests multiples inférieur à 0,05, avec le p du plan de "
+            "sondage.",
         },
         "limits": essentials.patient_limits(
             cells, region, practices=len(labels), comparisons=len(compared),
-            interviews_min_negative=int(interviews["min_negative"]) if interviews else None,
+            interviews_min_negative=int(interviews["min_negative"]) if interviews else None, design=design,
         ),
         "indicators": rows,
+        "design_note": design_note(options, "region"),
+        "tests_note": TESTS_DESIGN_NOTE,
+        "design_tests": "p_design" in tests.columns,
         "indicator_figure": _indicator_figure(cb, cells, rows, (region, region_label), None, source),
+        "funnel": funnel_figure(cb, cells, pd.read_parquet(funnel), labels, region, essentials.PATIENT_HEADLINES, source),
         "differences": difference_rows(cb, compared, labels, cells),
         "n_comparisons": fmt_int(len(printable)),
         "n_differing": fmt_int(int(printable["differs"].sum())),
