@@ -155,3 +155,10 @@ def test_limits_state_the_return_rate_the_clustering_and_the_interview_selection
     assert "trop étroits" in text
     assert "54 comparaisons" in text
     assert "au moins 2 réponses négatives" in text and "patients insatisfaits" in text
+
+
+def test_a_headline_hidden_only_to_protect_another_is_left_off_page_1():
+    cells = published([["all", "with_assistant", "", "shown", 34, 99, 34 / 99, 0.26, 0.44],
+                       ["all", "satisfied", "", "secondary", None, 32, float("nan"), float("nan"), float("nan")]])
+    figures = essentials.headline_figures(GPS, cells, "all", ["with_assistant", "satisfied"])
+    assert [f["label"] for f in figures] == [GPS.indicator("with_assistant").label_fr]

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from assistmed.codebook import load_codebook
 from assistmed.ingest import read_restricted
-from assistmed.reports.fmt import fmt_ci, fmt_int, fmt_percent
+from assistmed.reports.fmt import fmt_ci, fmt_decimal, fmt_int, fmt_percent
 from tests.workflow.conftest import assert_design_figures, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -187,8 +187,14 @@ def test_the_pooled_report_prints_the_figures_of_the_parquet_tables(example_run)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Données synthétiques" in text
     for row in pooled.itertuples(index=False):
-        line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)}"
-        assert line in text, row.indicator
+        # the region's interval is the design-based one (patients clustered in practices), with its design
+        # effect and ICC beside; the return rate keeps Wilson's and has none
+        if pd.isna(row.design_ci_low):
+            line = f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.prop)} {fmt_ci(row.ci_low, row.ci_high)} — —"
+        else:
+            line = (f"{fmt_int(row.n)} / {fmt_int(row.N)} {fmt_percent(row.design_prop)} "
+                    f"{fmt_ci(row.design_ci_low, row.design_ci_high)} {fmt_decimal(row.deff, 2)} {fmt_decimal(row.icc, 3)}")
+        assert line in text.replace("\n", " "), row.indicator
 
 
 def test_the_gp_example_reproduces_the_published_survey(example_run):

@@ -143,6 +143,7 @@ def test_every_number_of_the_national_report_comes_from_a_table_the_configuratio
     results = two_regions_run / TWO_REGIONS_OUTPUT
     tables = [pd.read_parquet(results / "national/disclosure/patients.parquet")]
     tables += [pd.read_parquet(results / f"national/patients/{name}.parquet") for name in ("associations", "comparisons")]
+    tables.append(pd.read_parquet(results / "national/patients/indicators.parquet")[["deff", "icc", "design_df"]])
     period = pd.read_parquet(results / "national/patients/period.parquet")
     tables += [period, pd.read_parquet(results / "pays-de-la-loire/disclosure/gps.parquet")]
     regions = settings["regions"].values()

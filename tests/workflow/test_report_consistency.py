@@ -316,6 +316,7 @@ def _patient_sources(workdir: Path, settings) -> tuple[list[pd.DataFrame], set[s
     tables = [published(workdir), pd.read_parquet(results / "disclosure/selection.parquet")]
     tables += [pd.read_parquet(results / f"patients/{name}.parquet")
                for name in ("associations", "comparisons", "comments", "period")]
+    tables.append(pd.read_parquet(results / "patients/indicators.parquet")[["deff", "icc", "design_df"]])
     tables += [pd.read_parquet(results / f"patients/practices/{p}/associations.parquet") for p in practices]
     tables.append(pd.read_parquet(results / "qual/flow.parquet"))
     tables.append(pd.read_parquet(results / "qual/themes.parquet")[["n_interviews", "n_total"]])

@@ -33,6 +33,7 @@ import pandas as pd
 
 from assistmed.codebook import Codebook
 from assistmed.disclosure.cells import Published
+from assistmed.disclosure.policy import Status
 from assistmed.reports.common import variable_label
 from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
 
@@ -70,13 +71,16 @@ def headline_figures(
 ) -> list[dict]:
     """One figure per indicator of ``names`` published for ``scope``: label, value (%), n / N and interval
     (at ``confidence``), and the ``reference`` scope's value (id, name) when given — each as published (a
-    hidden figure prints its mark or bound, never its value)."""
+    hidden figure prints its mark or bound, never its value). A figure hidden only to protect another (« s »)
+    says nothing on page 1 and is left to the indicator table, where its footnote explains it."""
     known = {ind.name: ind for ind in codebook.indicators}
     figures = []
     for name in names:
         if name not in known or (scope, name, "") not in published:
             continue
         cell = published.cell(scope, name)
+        if cell.status == Status.SECONDARY:
+            continue
         ref = ""
         if reference is not None and (reference[0], name, "") in published:
             ref = f"{reference[1]} : {published.cell(reference[0], name).percent}"
