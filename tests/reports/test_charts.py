@@ -9,7 +9,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from assistmed.reports.charts import forest_plot, indicator_comparison, ranked_bars, stacked_distribution
+from assistmed.reports.charts import (
+    FunnelPanel,
+    forest_plot,
+    funnel_plots,
+    indicator_comparison,
+    ranked_bars,
+    stacked_distribution,
+)
 from tests.workflow.conftest import HANG_GUARD_S
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -209,3 +216,22 @@ def test_labels_with_dollars_or_markup_are_printed_as_typed_never_as_mathtext():
     assert set(labels) | {"Cabinet $x^2$", "Région $"} <= set(texts_of(uri))
     bars = stacked_distribution(["Avis $a$"], ["Oui $b$", "Non"], [[0.5, 0.5]])
     assert {"Avis $a$", "Oui $b$"} <= set(texts_of(bars))
+
+
+def _panel(title: str, outside: bool) -> FunnelPanel:
+    return FunnelPanel(
+        title=title, respondents=[47, 68], props=[0.70, 0.97], labels=["Cabinet F", "Cabinet A"],
+        outside=[False, outside], pooled=0.86, limits_n=[47, 52, 68], low_95=[0.75, 0.76, 0.77],
+        high_95=[0.95, 0.94, 0.93], low_998=[0.68, 0.69, 0.71], high_998=[0.99, 0.98, 0.97],
+    )
+
+
+def test_funnel_plots_are_reproducible_and_their_axes_print_only_the_data_and_ten_percent_steps():
+    panels = [_panel("Avis globalement favorable", True), _panel("Approuve le rôle", False)]
+    uri = funnel_plots(panels)
+    assert uri == funnel_plots(panels)
+    texts = texts_of(uri)
+    assert {"Avis globalement favorable", "Approuve le rôle", "Cabinet A", "Cabinet F", "47", "68"} <= set(texts)
+    numbers = {t for t in texts if re.fullmatch(r"[\d\u202f]+(\u202f%)?", t)}
+    assert numbers <= {"47", "68", *(f"{p}{NN}%" for p in range(0, 101, 10))}, numbers
+    assert 'id="points-0"' in svg_of(uri) and 'id="points-1"' in svg_of(uri)

@@ -36,8 +36,8 @@ FIGURE = re.compile(r"Figure \d+ —")
 # Numbers of the fixed text: « SHA-256 », chart axes (percent ticks, log ticks of odds ratios), the confidence levels of
 # funnel limits, and the years of the methods' references (Mantel–Haenszel 1959, Landis et al. 1978, Agresti 2002,
 # Heinze and Schemper 2002, Spiegelhalter 2005).
-FIXED = {"256", "0", "20", "25", "40", "50", "60", "75", "80", "100", "95", "99,8", "1959", "1978", "2002", "2005", "2",
-         "1", "10", "5",
+FIXED = {"256", "0", "10", "20", "25", "30", "40", "50", "60", "70", "75", "80", "90", "100", "95", "99,8", "1959", "1978",
+         "2002", "2005", "2", "1", "5",
          "0,1", "0,2", "0,5", "0,05", "0,01", "0,02", "0,001", "0,002", "0,005", "200", "500", "1000"}
 
 

@@ -427,7 +427,7 @@ def funnel_plots(panels: Sequence[FunnelPanel]) -> str:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
 
     rows = max(1, math.ceil(len(panels) / FUNNEL_COLUMNS))
     with matplotlib.rc_context(RC):
@@ -454,7 +454,10 @@ def funnel_plots(panels: Sequence[FunnelPanel]) -> str:
                     axes.annotate(label, (n, p), xytext=(2, 2), textcoords="offset points", fontsize=6)
             values = [*panel.props, *panel.low_998, *panel.high_998]
             axes.set_ylim(max(0.0, min(values) - 0.05), min(1.0, max(values) + 0.05))
+            # Ticks every 10 % and at the fewest and most respondents: an axis prints no number of its own.
+            axes.yaxis.set_major_locator(MultipleLocator(0.1))
             axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt_percent(y)))
+            axes.set_xticks(sorted({min(panel.limits_n), max(panel.limits_n)}))
             axes.grid(color="#eeeeee", linewidth=0.5)
             axes.set_axisbelow(True)
             axes.set_title("\n".join(_wrap([panel.title], 30)), fontsize=7.5)
