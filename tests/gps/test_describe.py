@@ -3,12 +3,9 @@
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from assistmed.codebook import load_codebook
 from assistmed.gps.describe import free_texts, respondents
-
-from .conftest import frame_from_cells
 
 
 def test_respondents_count_complete_partial_and_rejected_and_date_the_submissions():

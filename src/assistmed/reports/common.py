@@ -18,7 +18,7 @@ from assistmed.codebook import Codebook, Indicator
 from assistmed.disclosure.cells import REGION_OUTPUTS, Cell, Published, footnote_fr, methods_fr
 from assistmed.quality import KEPT, RAW_ROWS, REJECTED, reject_kinds, summary_count
 from assistmed.reports import charts
-from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
 from assistmed.reports.methods import analysis_methods
 from assistmed.settings import AnalysisSettings
 
@@ -166,6 +166,17 @@ def test_rows(codebook: Codebook, associations: pd.DataFrame, scope: str) -> lis
             row["p_design"] = fmt_p(r.p_design)
         rows.append(row)
     return rows
+
+
+def difference_cells(comparison) -> dict:
+    """A unit-versus-rest comparison (a row of a comparisons table) as printed: the unit's %, the rest's, the
+    difference in points and its interval."""
+    return {
+        "pct": fmt_percent(comparison.prop),
+        "rest": fmt_percent(comparison.prop_rest),
+        "difference": fmt_points(comparison.difference),
+        "ci": f"[{fmt_points(comparison.diff_low)} ; {fmt_points(comparison.diff_high)}]",
+    }
 
 
 def quality_row(label: str, summary: pd.DataFrame, agreement: pd.DataFrame | None = None) -> dict:

@@ -19,6 +19,7 @@ from assistmed.reports.common import (
     TEST_NAMES,
     chart_value,
     design_rows,
+    difference_cells,
     figure,
     indicator_rows,
     methods_context,
@@ -28,7 +29,7 @@ from assistmed.reports.common import (
     test_rows,
     variable_label,
 )
-from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p, fmt_percent, fmt_points
+from assistmed.reports.fmt import fmt_decimal, fmt_int, fmt_p
 from assistmed.reports.methods import design_note
 from assistmed.reports.render import render_pdf
 from assistmed.settings import AnalysisSettings
@@ -121,10 +122,7 @@ def region_difference_rows(
         {
             "region": labels.get(r.scope, r.scope),
             "indicator": codebook.indicator(r.indicator).label_fr,
-            "pct": fmt_percent(r.prop),
-            "rest": fmt_percent(r.prop_rest),
-            "difference": fmt_points(r.difference),
-            "ci": f"[{fmt_points(r.diff_low)} ; {fmt_points(r.diff_high)}]",
+            **difference_cells(r),
             "differs": "oui" if r.differs else "non",
         }
         for r in comparisons.itertuples(index=False)

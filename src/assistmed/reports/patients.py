@@ -24,6 +24,7 @@ from assistmed.qual.selection import SelectionRule
 from assistmed.reports import charts, essentials
 from assistmed.reports.common import (
     design_rows,
+    difference_cells,
     figure,
     indicator_alt,
     indicator_chart,
@@ -37,7 +38,7 @@ from assistmed.reports.common import (
     test_rows,
     text_groups,
 )
-from assistmed.reports.fmt import fmt_int, fmt_percent, fmt_points
+from assistmed.reports.fmt import fmt_int
 from assistmed.reports.methods import TESTS_DESIGN_NOTE, design_note
 from assistmed.reports.render import render_pdf
 from assistmed.settings import AnalysisSettings
@@ -162,10 +163,7 @@ def difference_rows(
         {
             "practice": labels.get(r.scope, r.scope),
             "indicator": codebook.indicator(r.indicator).label_fr,
-            "pct": fmt_percent(r.prop),
-            "rest": fmt_percent(r.prop_rest),
-            "difference": fmt_points(r.difference),
-            "ci": f"[{fmt_points(r.diff_low)} ; {fmt_points(r.diff_high)}]",
+            **difference_cells(r),
         }
         for r in differing.head(MAX_DIFFERENCES).itertuples(index=False)
     ]
