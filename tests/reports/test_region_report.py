@@ -322,3 +322,9 @@ def test_the_funnel_plot_draws_only_practices_whose_figure_is_shown_and_names_th
     assert panel.pooled == pytest.approx(38 / 154)
     assert result["hidden"] == ["Cabinet Deux (au moins un motif de gêne)"]
     assert "Non tracés (chiffre masqué ou borné) : Cabinet Deux" in result["alt"]
+
+
+def test_a_sentence_names_at_most_ten_practices_and_counts_the_others():
+    names = [f"Cabinet {i}" for i in range(1, 170)]
+    assert reports.named(names) == [*names[:10], "et 159 autres"]
+    assert reports.named(names[:10]) == names[:10]

@@ -417,8 +417,8 @@ FUNNEL_COLUMNS = 3
 def funnel_plots(panels: Sequence[FunnelPanel]) -> str:
     """Funnel plots, one panel per indicator (three per row): each unit's proportion against its number of
     respondents, the pooled proportion as a line and the 95 % and 99.8 % control limits as curves through the
-    units' numbers of respondents. Units beyond the 99.8 % limits are labelled; with 12 units or fewer, every
-    unit is."""
+    units' numbers of respondents. With 12 units or fewer every unit is labelled, else those beyond the 99.8 %
+    limits when they are 12 or fewer."""
     for panel in panels:
         _check_lengths("funnel_plots", respondents=panel.respondents, props=panel.props, labels=panel.labels,
                        outside=panel.outside)
@@ -448,9 +448,11 @@ def funnel_plots(panels: Sequence[FunnelPanel]) -> str:
                 axes.axhline(panel.pooled, color=ORANGE, linewidth=1, label="proportion de la région")
             points = axes.plot(panel.respondents, panel.props, "o", color=BLUE, markersize=3, clip_on=False)
             points[0].set_gid(f"points-{index}")
-            every = len(panel.labels) <= 12
+            # Every unit labelled when there are few, else those outside the widest limits when they are few
+            # enough to be read; beyond that their names would merge into a black band.
+            every, few_outside = len(panel.labels) <= 12, sum(panel.outside) <= 12
             for n, p, label, out in zip(panel.respondents, panel.props, panel.labels, panel.outside):
-                if every or out:
+                if every or (out and few_outside):
                     axes.annotate(label, (n, p), xytext=(2, 2), textcoords="offset points", fontsize=6)
             values = [*panel.props, *panel.low_998, *panel.high_998]
             axes.set_ylim(max(0.0, min(values) - 0.05), min(1.0, max(values) + 0.05))

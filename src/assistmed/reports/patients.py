@@ -46,6 +46,7 @@ from assistmed.settings import AnalysisSettings
 # Bounds of the regional report (a thousand practices must not make a thousand-page report).
 MAX_SIDE_BY_SIDE = 12  # practices shown side by side (opinion by practice)
 MAX_LISTED = 30  # practices listed in a table (annex of indicators, data quality, interview selection)
+MAX_NAMED = 10  # practices named in a sentence (funnel plots: outside the limits, not drawn)
 MAX_DIFFERENCES = 15  # rows of the table of practices that differ from the rest of the region
 MAX_COMMENTS = 6  # comments per opinion group in the regional report
 MAX_PRACTICE_COMMENTS = 10  # comments per opinion group in a practice report
@@ -265,6 +266,13 @@ def _indicator_figure(codebook, published: Published, rows, scope, reference, so
     )
 
 
+def named(items: Sequence[str], limit: int = MAX_NAMED) -> list[str]:
+    """At most ``limit`` items of a list printed in a sentence, the rest counted (« et 159 autres »)."""
+    if len(items) <= limit:
+        return list(items)
+    return [*items[:limit], f"et {fmt_int(len(items) - limit)} autres"]
+
+
 def funnel_figure(
     codebook: Codebook, published: Published, funnel: pd.DataFrame, labels: Mapping[str, str], region: str,
     names: Sequence[str], source: str,
@@ -299,6 +307,7 @@ def funnel_figure(
         ))
     if not panels:
         return None
+    outside, hidden = named(outside), named(hidden)
     alt = (
         "Pour chaque indicateur, la proportion de chaque cabinet selon son nombre de répondants, avec les limites "
         "de contrôle à 95 % et 99,8 % autour de la proportion de la région. Cabinets hors des limites à 99,8 % : "
