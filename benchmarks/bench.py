@@ -50,7 +50,7 @@ SCENARIO_LABELS = {
 FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: ([\w-]+)\)")
 JOB_STATS = re.compile(r"^Job stats:\n(.*?)^total\s+\d+", re.S | re.M)
 SCRIPT = re.compile(r"\.snakemake/scripts/tmp[^.]+\.(\w+)\.py")
-KEPT_SCRIPTS = {"ingest", "clean", "analyse_practice", "pool_region", "report_practice", "report_region_patients"}
+KEPT_SCRIPTS = {"process_practice", "pool_region", "report_practice", "report_region_patients"}
 ZYGOTE = ROOT / "benchmarks" / "experiments" / "zygote.py"
 ALL_SCENARIOS = ["dry_run", "full", "noop", "rerun_one", "lower_bound", "heaviest"]
 

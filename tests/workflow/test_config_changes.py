@@ -62,7 +62,7 @@ def pooled_jobs(practices):
 def own_chain(practice):
     return [
         job(rule, region=REGION, practice=practice)
-        for rule in ("ingest_practice", "clean_practice", "analyse_practice", "quality_workbook")
+        for rule in ("process_practice", "quality_workbook")
     ]
 
 
@@ -179,5 +179,5 @@ def test_the_manifest_lists_every_file_of_the_output_folder_with_its_rule(exampl
     assert stale_files(example_run / "results") == []
     rules = manifest.set_index("path")["rule"]
     assert rules[f"{REGION}/reports/vendee-a.pdf"] == "report_practice"
-    assert rules[f"logs/{REGION}/patients/clean/vendee-a.log"] == "clean_practice"
+    assert rules[f"logs/{REGION}/patients/clean/vendee-a.log"] == "process_practice"
     assert manifest["input_digest"].str.fullmatch(r"[0-9a-f]{64}").all()

@@ -63,13 +63,18 @@ def test_a_touched_but_unchanged_file_reruns_nothing(example_copy):
 
 
 def test_an_analysis_setting_reruns_the_jobs_that_use_it(example_copy):
+    """Ingest, clean and analyse are one job per practice (process_practice): the setting reruns it whole, and
+    with it what reads its rewritten (same bytes) clean tables — a price measured against two interpreter
+    start-ups per practice on every data change (benchmarks/RESULTS.md); the GP strand's files are not
+    read again."""
+
     def change(config):
         config["analysis"]["seed"] = 7
 
     edit_config(example_copy, change)
     rules = {r for r, _ in planned_jobs(example_copy)}
-    assert {"analyse_practice", "pool_region"} <= rules
-    assert not {"ingest_practice", "clean_practice"} & rules
+    assert {"process_practice", "pool_region"} <= rules
+    assert not {"ingest_gps", "clean_gps"} & rules
 
 
 def test_an_unreadable_practice_file_fails_its_job_by_name_and_the_others_complete(example_copy):
@@ -107,10 +112,10 @@ def test_a_reconciled_file_replaces_the_first_entry_in_the_analyses_and_the_comp
 
     edit_config(example_copy, reconcile)
     jobs = planned_jobs(example_copy)
-    assert {"ingest_practice", "ingest_first_entry", "compare_entries"} <= {
+    assert {"process_practice", "ingest_first_entry", "compare_entries"} <= {
         rule for rule, wc in jobs if "practice=vendee-f" in wc
     }
     dry_run = snakemake(example_copy, "-n")
     printed = dry_run.stdout + dry_run.stderr
-    assert re.search(r"rule ingest_practice:\n\s+input: [^\n]*vendee-f-reconciled\.csv", printed)
+    assert re.search(r"rule process_practice:\n\s+input: [^\n]*vendee-f-reconciled\.csv", printed)
     assert re.search(r"rule ingest_first_entry:\n\s+input: [^\n]*vendee-f\.csv", printed)

@@ -1,66 +1,40 @@
-# Patient strand: one practice's spreadsheet → ingested text → clean Parquet → per-practice analysis;
-# then the region's pooled analysis.
+# Patient strand: one practice's spreadsheet → ingested text → clean Parquet → per-practice analysis, in one
+# job per practice (three interpreter start-ups cost more than the three steps); then the region's pooled analysis.
 
 
-rule ingest_practice:
+rule process_practice:
     input:
         raw=raw_file,
         codebook=config["codebooks"]["patients"],
     output:
         ingested="<results>/{region}/patients/ingested/{practice}.parquet",
-    log:
-        "<logs>/{region}/patients/ingest/{practice}.log",
-    conda:
-        "../envs/assistmed.yaml"
-    params:
-        read_options=read_options,
-        code=CODE,
-    script:
-        "../scripts/ingest.py"
-
-
-rule clean_practice:
-    input:
-        raw="<results>/{region}/patients/ingested/{practice}.parquet",
-        codebook=config["codebooks"]["patients"],
-    output:
         clean="<results>/{region}/patients/clean/{practice}.parquet",
         rejects="<results>/{region}/patients/rejects/{practice}.parquet",
         nulled="<results>/{region}/patients/nulled/{practice}.parquet",
         summary="<results>/{region}/patients/quality/{practice}.parquet",
-    log:
-        "<logs>/{region}/patients/clean/{practice}.log",
-    conda:
-        "../envs/assistmed.yaml"
-    params:
-        extra_columns=lambda wc: {"region": wc.region, "practice": wc.practice},
-        period=lambda wc: config["regions"][wc.region]["patients"].get("period"),
-        distributed=lambda wc: distributed(wc.region)[wc.practice],
-        distributed_key=lambda wc: f"regions.{wc.region}.patients.practices.{wc.practice}.distributed",
-        source=raw_file,
-        code=CODE,
-    script:
-        "../scripts/clean.py"
-
-
-rule analyse_practice:
-    input:
-        clean="<results>/{region}/patients/clean/{practice}.parquet",
-        codebook=config["codebooks"]["patients"],
-    output:
         indicators="<results>/{region}/patients/practices/{practice}/indicators.parquet",
         distributions="<results>/{region}/patients/practices/{practice}/distributions.parquet",
         associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
     log:
-        "<logs>/{region}/patients/analyse/{practice}.log",
+        ingest="<logs>/{region}/patients/ingest/{practice}.log",
+        clean="<logs>/{region}/patients/clean/{practice}.log",
+        analyse="<logs>/{region}/patients/analyse/{practice}.log",
     conda:
         "../envs/assistmed.yaml"
     params:
+        read_options=read_options,
+        clean_options=lambda wc: {
+            "extra_columns": {"region": wc.region, "practice": wc.practice},
+            "period": config["regions"][wc.region]["patients"].get("period"),
+            "distributed": distributed(wc.region)[wc.practice],
+            "distributed_key": f"regions.{wc.region}.patients.practices.{wc.practice}.distributed",
+            "source": raw_file(wc),
+        },
         distributed=lambda wc: distributed(wc.region)[wc.practice],
         settings=config["analysis"],
         code=CODE,
     script:
-        "../scripts/analyse_practice.py"
+        "../scripts/process_practice.py"
 
 
 rule pool_region:
