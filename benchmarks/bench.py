@@ -316,7 +316,8 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
 
 
 def lower_bound(config_file: Path, out: Path) -> None:
-    """The workflow's analyses and PDFs, in one process, with the functions the workflow scripts call."""
+    """The workflow's analyses, PDFs and quality workbooks, in one process, with the functions the workflow
+    scripts call."""
     import yaml
     from snakemake.utils import validate
 
@@ -326,6 +327,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
     from assistmed.patients.analyse import analyse_practice, pool_region
     from assistmed.patients.describe import describe_region
     from assistmed.reports.patients import render_practice_report, render_region_patients_report
+    from assistmed.reports.quality import write_quality_workbook
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
@@ -340,6 +342,7 @@ def lower_bound(config_file: Path, out: Path) -> None:
                 "ingested": base / "ingested" / f"{p}.parquet",
                 "clean": base / "clean" / f"{p}.parquet",
                 "rejects": base / "rejects" / f"{p}.parquet",
+                "nulled": base / "nulled" / f"{p}.parquet",
                 "quality": base / "quality" / f"{p}.parquet",
                 **{t: base / "practices" / p / f"{t}.parquet" for t in ("indicators", "distributions", "associations")},
             }
@@ -348,19 +351,26 @@ def lower_bound(config_file: Path, out: Path) -> None:
         for p, practice in practices.items():
             ingest_file(practice["file"], paths[p]["ingested"], codebook_path=codebook)
             clean_file(paths[p]["ingested"], paths[p]["clean"], paths[p]["rejects"], codebook_path=codebook,
-                       extra_columns={"region": region, "practice": p}, summary=paths[p]["quality"])
+                       extra_columns={"region": region, "practice": p}, nulled=paths[p]["nulled"],
+                       summary=paths[p]["quality"])
+            write_quality_workbook(ingested=paths[p]["ingested"], rejects=paths[p]["rejects"],
+                                   nulled=paths[p]["nulled"], summary=paths[p]["quality"], codebook=codebook,
+                                   xlsx=out / region / "quality" / f"{p}.xlsx", label=practice.get("label", p),
+                                   source=practice["file"])
             analyse_practice(paths[p]["clean"], indicators=paths[p]["indicators"],
                              distributions=paths[p]["distributions"], associations=paths[p]["associations"],
                              codebook=codebook, practice=p, distributed=practice["distributed"],
                              settings=settings)
-        pooled = {t: base / f"{t}.parquet" for t in ("indicators", "distributions", "associations", "funnel")}
+        pooled = {t: base / f"{t}.parquet" for t in ("indicators", "distributions", "associations", "funnel", "weights")}
+        margins = {p: s.get("margins", {}) for p, s in practices.items()} if settings["weights"] == "calibrated" else {}
         pool_region(
             [paths[p]["clean"] for p in practices],
             [paths[p]["indicators"] for p in practices],
             [paths[p]["distributions"] for p in practices],
             [paths[p]["associations"] for p in practices],
             codebook=codebook, region=region,
-            distributed={p: s["distributed"] for p, s in practices.items()}, settings=settings, **pooled,
+            distributed={p: s["distributed"] for p, s in practices.items()}, margins=margins, settings=settings,
+            **pooled,
         )
         described = {t: base / f"{t}.parquet" for t in ("period", "comments", "comparisons")}
         describe_region(
@@ -380,23 +390,25 @@ def lower_bound(config_file: Path, out: Path) -> None:
             "region": region,
             "region_label": spec["label"],
             "period": spec["patients"].get("period"),
-            "practice_labels": {p: s.get("label", p) for p, s in practices.items()},
         }
+        labels = {p: s.get("label", p) for p, s in practices.items()}
         reports = out / region / "reports"
         for p, practice in practices.items():
             render_practice_report(
                 published=str(published),
                 associations=str(paths[p]["associations"]), **{k: str(v) for k, v in described.items()},
                 quality=str(paths[p]["quality"]), raw=practice["file"], codebook=codebook,
-                pdf=str(reports / f"{p}.pdf"), meta={**meta, "practice": p}, settings=settings,
+                pdf=str(reports / f"{p}.pdf"), meta={**meta, "practice": p, "practice_labels": {p: labels[p]}},
+                settings=settings,
                 code="lower-bound", config_digest="-",
             )
         render_region_patients_report(
-            published=str(published),
+            published=str(published), indicators=str(pooled["indicators"]), funnel=str(pooled["funnel"]),
             associations=str(pooled["associations"]), **{k: str(v) for k, v in described.items()},
             quality=[str(paths[p]["quality"]) for p in practices], raw=[s["file"] for s in practices.values()],
             codebook=codebook, pdf=str(reports / f"{region}-patients.pdf"),
-            digests=str(out / region / "tables" / "patients-inputs-sha256.csv"), meta=meta, settings=settings,
+            digests=str(out / region / "tables" / "patients-inputs-sha256.csv"),
+            meta={**meta, "practice_labels": labels}, settings=settings,
             code="lower-bound", config_digest="-",
         )
 
