@@ -62,7 +62,7 @@ class _Block:
 def _categorical_block(block: _Block, codebook: Codebook, variable, counts: pd.DataFrame, practices: Sequence[str]) -> None:
     keys = variable.keys
     atoms = {
-        (p, c): block.system.atom(f"{p}/{variable.name}/{c}", counts.get((p, variable.name, c), 0))
+        (p, c): block.system.atom(f"{p}/{variable.name}/{c}", counts.get((p, variable.name, c), 0), p)
         for p in practices
         for c in keys
     }
@@ -90,14 +90,14 @@ def _group_block(
     indicator = next((i for i in codebook.indicators if i.group == group), None)
     atoms = {}
     for p in practices:
-        N = block.system.atom(f"{p}/{group}/N", answered.get((p, boxes[0]), 0))
-        ticks = {b: block.system.atom(f"{p}/{b}", counts.get((p, b, "checked"), 0)) for b in boxes}
+        N = block.system.atom(f"{p}/{group}/N", answered.get((p, boxes[0]), 0), p)
+        ticks = {b: block.system.atom(f"{p}/{b}", counts.get((p, b, "checked"), 0), p) for b in boxes}
         for b in boxes:
             block.system.add(between(combine((1.0, N), (-1.0, ticks[b])), 0, None, f"{p} {b} ≤ N"))
         atoms[p] = {"N": N, **ticks}
         if indicator is not None:
             value = int(indicator_counts.get((p, indicator.name), 0))
-            any_ = block.system.atom(f"{p}/{indicator.name}", value)
+            any_ = block.system.atom(f"{p}/{indicator.name}", value, p)
             atoms[p]["any"] = any_
             others = [ticks[b] for b in boxes if b not in none]
             for form in others:
@@ -120,7 +120,7 @@ def _group_block(
 
 def _selection_block(block: _Block, selection: pd.DataFrame, practices: Sequence[str]) -> None:
     chosen = dict(zip(selection["practice"].astype(str), selection["n_selected"].astype(int)))
-    atoms = {p: block.system.atom(f"{p}/{SELECTION}", chosen.get(p, 0)) for p in practices}
+    atoms = {p: block.system.atom(f"{p}/{SELECTION}", chosen.get(p, 0), p) for p in practices}
     for scope, inside in block.scopes(practices):
         label = f"{block.name(scope)} — personnes retenues pour un entretien"
         block.figure([(scope, SELECTION, "")], _sum([atoms[p] for p in inside]), None, label, "cell", scope == block.region)
