@@ -1,6 +1,7 @@
 """The audit finds the leaks of the former policy on hand-built tables (issue #9): each hidden cell that a
 reader could recompute has a feasible interval of one value."""
 
+import numpy as np
 import pytest
 
 from assistmed.disclosure.audit import Infeasible, LinearSystem, Solver, between, combine, equal, percent_shown
@@ -79,3 +80,21 @@ def test_statements_that_contradict_each_other_are_reported():
     s.add(equal(n, 16), between(n, 1, 4, "« < 5 » printed on 16"))
     with pytest.raises(Infeasible):
         Solver(s).interval(n)
+
+
+def test_fixing_a_practice_at_its_true_values_leaves_a_slice_of_the_feasible_tables():
+    # Two practices × two answers, every margin printed: practice totals 6 and 5, answer « yes » 7 in all.
+    # Alone, P's « yes » (true 4) can be 2 to 6 (Q's « yes » 5 to 1 makes up the 7); with Q fixed at its
+    # true 3 « yes » and 2 « no », P's « yes » is 7 − 3 = 4 and nothing else.
+    s = LinearSystem()
+    p_yes, p_no = s.atom("P yes", 4, "P"), s.atom("P no", 2, "P")
+    q_yes, q_no = s.atom("Q yes", 3, "Q"), s.atom("Q no", 2, "Q")
+    s.add(
+        equal(combine((1, p_yes), (1, p_no)), 6), equal(combine((1, q_yes), (1, q_no)), 5),
+        equal(combine((1, p_yes), (1, q_yes)), 7),
+    )
+    solver = Solver(s)
+    assert solver.interval(p_yes) == (2, 6)
+    assert solver.restricted(np.array([0, 1])).interval(p_yes) == (4, 4)
+    assert solver.restricted(np.array([0, 1])).interval(combine((1, p_yes), (1, q_no))) == (6, 6)  # Q's part is fixed
+    assert solver.restricted(np.array([0, 1, 2, 3])).interval(p_yes) == (2, 6)

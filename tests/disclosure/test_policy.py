@@ -1,5 +1,6 @@
-"""The policy on hand-built tables and on random ones: true marks, bounds computed from k and N, and every
-hidden figure protected when the audit replays everything the region publishes."""
+"""The policy on hand-built tables and on random ones: true marks, bounds computed from k and N, every
+hidden figure protected when the audit replays everything the region publishes, and the same decisions
+whether the audit proves intervals on a few practices at a time or solves every one on the whole region."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from assistmed.codebook import load_codebook
 from assistmed.disclosure.audit import Solver, between, combine, equal, percent_at_least, percent_at_most
 from assistmed.disclosure.patients import disclose_patients, region_blocks
-from assistmed.disclosure.policy import Policy, Status
+from assistmed.disclosure.policy import Policy, Status, decide
 from assistmed.indicators import compute_indicators
 from assistmed.patients.analyse import item_distributions
 
@@ -79,6 +80,27 @@ def test_cabinet_a_opinion_hides_the_small_cells_bounds_the_headline_and_protect
     assert audit["protected"].all()
     hidden = audit[(audit["status"] == "small") & (audit["variable"] == "overall_opinion")]
     assert ((hidden["low"] == 0) & (hidden["high"] == 4)).all()  # a reader learns « < 5 » and nothing more
+
+
+def same_decisions(distributions, indicators, practices, threshold=5):
+    """Every item decided with the audit's local proofs (one partner practice at a time, then two, and as
+    in production) and on the whole system alone: the same statuses, intervals and required widths."""
+    policy = Policy(threshold)
+    for system, figures in region_blocks(CB, distributions, indicators, region="reg", practices=practices).values():
+        whole = decide(system, figures, policy, partners=())
+        for partners in [(1, 2), (8, 32)]:
+            local = decide(system, figures, policy, partners=partners)
+            for w, f in zip(whole, local, strict=True):
+                assert (f.status, f.value, f.total) == (w.status, w.value, w.total), w.figure.label
+                if w.status is not Status.SHOWN:
+                    assert (f.low, f.high, f.required) == (w.low, w.high, w.required), w.figure.label
+
+
+def test_cabinet_a_is_decided_the_same_with_local_proofs_as_on_the_whole_region():
+    a = practice("a", ["very_favourable"] * 36 + ["rather_favourable"] * 30 + OPINION[2:])
+    b = practice("b", ["very_favourable"] * 20 + ["rather_favourable"] * 20 + ["rather_unfavourable"] * 12 + ["very_unfavourable"] * 8)
+    c = practice("c", ["very_favourable"] * 25 + ["rather_favourable"] * 2 + ["rather_unfavourable"] * 3 + ["very_unfavourable"] * 1)
+    same_decisions(*tables({"a": a, "b": b, "c": c}), ["a", "b", "c"])
 
 
 def test_a_small_figure_is_never_marked_secondary_and_a_secondary_one_is_never_below_k():
@@ -160,6 +182,7 @@ def test_random_regions_pass_the_audit_with_true_marks(data, skew, threshold):
     proved = audit.set_index(["scope", "variable", "category"])
     for key, (_, low, high) in intervals.items():
         assert (low, high) == (proved.loc[key, "low"], proved.loc[key, "high"]), key
+    same_decisions(distributions, indicators, names, threshold)
 
 
 def test_a_pooled_indicator_is_published_with_its_design_based_interval_and_a_practice_with_wilson():

@@ -25,7 +25,9 @@ otherwise (a statement about each of them) and, with « < k » read as « 1 to k
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -160,42 +162,38 @@ class Unprotectable(RuntimeError):
     pass
 
 
-def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> list[Decision]:
+PARTNERS = (8, 32)
+
+
+def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy, partners: Sequence[int] = PARTNERS) -> list[Decision]:
     """Statuses of every figure of ``system`` (whose statements are the published margins and the survey's
-    structure), complementary suppressions included, each hidden figure's interval audited."""
+    structure), complementary suppressions included, each hidden figure's interval audited.
+
+    ``partners``: how many other units (practices) the audit frees beside a figure's own, in turn, to prove
+    its interval on a small problem before it solves the whole system (``_Audit``); () solves every interval
+    on the whole system. The decisions do not depend on it: the proofs give the very values the whole
+    system gives, and every release is chosen on the whole system."""
     decisions = []
     for f in figures:
         value = round(system.value(f.form))
         total = None if f.total is None else round(system.value(f.total))
         decisions.append(Decision(f, value, total, f.fixed or policy.primary(value, total)))
-    # The reference a hidden figure is judged against: what the margins and the marks the policy cannot
-    # avoid (« < k », bounds) leave of it, every other figure hidden.
-    reference = audit_solver(system, [d for d in decisions if d.status is not Status.SHOWN], policy)
-    bounds = {}
-
-    def reference_interval(d: Decision) -> tuple[float, float]:
-        key = id(d)
-        if key not in bounds:
-            bounds[key] = reference.interval(d.figure.form, d.figure.label)
-        return bounds[key]
-
+    audit = _Audit(system, decisions, policy, partners)
     queue = [d for d in decisions if d.status in HIDDEN]
     position = 0
-    solver = audit_solver(system, decisions, policy)
     while position < len(queue):
         d = queue[position]
         for _ in range(4):
-            d.low, d.high = solver.interval(d.figure.form, d.figure.label)
-            d.required = policy.required_width(d, reference_interval(d))
+            audit.examine(d)
             if d.protected:
                 break
-            released = _release(system, decisions, policy, d, reference_interval(d))
+            released = _release(system, decisions, policy, d, audit.reference(d))
             if not released:
                 break
             for r in released:
                 r.status = Status.SECONDARY
                 queue.append(r)
-            solver = audit_solver(system, decisions, policy)
+            audit.hide(released)
         if not d.protected:
             raise Unprotectable(
                 f"protection des petits effectifs : « {d.figure.label} » resterait calculable à partir des chiffres"
@@ -204,6 +202,146 @@ def decide(system: LinearSystem, figures: Sequence[Figure], policy: Policy) -> l
             )
         position += 1
     return decisions
+
+
+class _Audit:
+    """The intervals ``decide`` records, each exactly as the whole system gives it, most without solving it.
+
+    A hidden figure has two intervals: its *published* one (every statement printed now) and its *reference*
+    (the margins and the marks the policy cannot avoid, « < k » and bounds, every other figure hidden), whose
+    width is the protection it needs. The published statements include the reference ones, so published ⊆
+    reference ⊆ cap (``_cap``: what the figure's own mark and its margin allow). Fixing every atom outside a
+    few units at its true value keeps the true table feasible and leaves a slice of the feasible set, so
+    the figure's interval on that small problem lies within its interval on the whole one. Where a side of it
+    reaches the cap's, that side is therefore also the published and the reference interval's, exactly as a
+    linear programme over the whole system would find it; only the sides no small problem reaches are solved
+    on the whole system. A « < k » figure that can be 0 and k − 1 with its practice and a few partners free
+    costs no whole-system programme.
+
+    The partners of a figure's unit are the units hiding figures in the same columns (variable and
+    category) as it does, most shared columns first: a hidden cell moves only along cycles through other
+    hidden cells of the same columns, the margins pinning every other path. A unit's atoms are freed
+    together (its own margins pin them otherwise)."""
+
+    def __init__(self, system: LinearSystem, decisions: Sequence[Decision], policy: Policy, partners: Sequence[int]):
+        self.system, self.decisions, self.policy, self.partners = system, decisions, policy, partners
+        self.forced = [d for d in decisions if d.status is not Status.SHOWN]
+        self._reference_solver: Solver | None = None
+        self._published_solver: Solver | None = None
+        self._references: dict[int, tuple[float, float]] = {}
+        self.pinned = {frozenset(s.form.items()): s.lo for s in system.statements if s.lo is not None and s.lo == s.hi}
+        units: dict[str, list[int]] = {}
+        for atom, unit in enumerate(system.units):
+            if unit is not None:
+                units.setdefault(unit, []).append(atom)
+        self.atoms = {unit: np.array(atoms) for unit, atoms in units.items()}
+        self.hiding: dict[tuple[str, str], dict[str, None]] = {}  # column → units hiding a figure of it
+        self.hidden: dict[str, dict[tuple[str, str], None]] = {}  # unit → columns it hides
+        self._neighbourhoods: dict[int, list[np.ndarray]] = {}
+        self.hide([d for d in decisions if d.status in HIDDEN])
+
+    def hide(self, decisions: Sequence[Decision]) -> None:
+        """Figures now hidden: the published statements change, and so do the units' partners."""
+        self._published_solver = None
+        self._neighbourhoods.clear()
+        for d in decisions:
+            unit = self.unit(d)
+            if unit is not None:
+                column = d.figure.keys[0][1:]
+                self.hiding.setdefault(column, {})[unit] = None
+                self.hidden.setdefault(unit, {})[column] = None
+
+    def unit(self, d: Decision) -> str | None:
+        """The one unit whose atoms make the figure, or None (a pooled figure, or atoms of no unit)."""
+        units = {self.system.units[a] for a in d.figure.form}
+        return units.pop() if len(units) == 1 else None
+
+    def published(self) -> Solver:
+        if self._published_solver is None:
+            self._published_solver = audit_solver(self.system, self.decisions, self.policy)
+        return self._published_solver
+
+    def reference_solver(self) -> Solver:
+        if self._reference_solver is None:
+            self._reference_solver = audit_solver(self.system, self.forced, self.policy)
+        return self._reference_solver
+
+    def examine(self, d: Decision) -> None:
+        """Record d's published interval and the width it requires."""
+        d.low, d.high = self._interval(self.published, d, (None, None))
+        if d.status is Status.SECONDARY and d.high - d.low >= self.policy.largest_hidden:
+            d.required = float(self.policy.largest_hidden)  # min(k − 1, reference width): the reference holds it
+        else:
+            d.required = self.policy.required_width(d, self.reference(d))
+
+    def reference(self, d: Decision) -> tuple[float, float]:
+        """d's reference interval (a side is the cap's wherever its published interval already reaches it)."""
+        key = id(d)
+        if key not in self._references:
+            cap = self._cap(d)
+            known = (cap[0] if d.low == cap[0] else None, cap[1] if d.high == cap[1] else None)
+            self._references[key] = self._interval(self.reference_solver, d, known)
+        return self._references[key]
+
+    def _interval(self, solver: Callable[[], Solver], d: Decision, known: tuple[float | None, float | None]) -> tuple[float, float]:
+        """d's interval under ``solver``'s statements: the ``known`` sides, then those a small problem proves
+        at the cap, then a linear programme over the whole system for the rest."""
+        form, label = d.figure.form, d.figure.label
+        cap = self._cap(d)
+        low, high = known
+        for free in self.neighbourhoods(d):
+            if low is not None and high is not None:
+                break
+            part = solver().restricted(free)
+            if low is None and part.low(form, label) <= cap[0]:
+                low = cap[0]
+            if high is None and part.high(form, label) >= cap[1]:
+                high = cap[1]
+        if low is None:
+            low = solver().low(form, label)
+        if high is None:
+            high = solver().high(form, label)
+        return low, high
+
+    def _cap(self, d: Decision) -> tuple[float, float]:
+        """Bounds that every table meeting the system's statements and d's own mark gives d's figure: at
+        least 0 for a form without a negative coefficient (counts are non-negative), at most its total T when
+        T is a margin the system pins and the total minus the form has no negative coefficient; 0 to k − 1
+        for « < k », at least T − (k − 1) for a bound (« ≥ N − k + 1 »)."""
+        form, total = d.figure.form, d.figure.total
+        low = 0.0 if min(form.values(), default=0.0) >= 0 else -math.inf
+        high = math.inf
+        pinned = None if total is None else self.pinned.get(frozenset(total.items()))
+        if pinned is not None and all(total.get(a, 0.0) >= form.get(a, 0.0) for a in {*form, *total}):
+            high = float(pinned)
+        if d.status is Status.SMALL:
+            low, high = max(low, 0.0), min(high, float(self.policy.largest_hidden))
+        elif d.status is Status.AT_LEAST and pinned is not None:
+            low = max(low, float(self.policy.at_least(pinned)))
+        return low, high
+
+    def neighbourhoods(self, d: Decision) -> list[np.ndarray]:
+        """The atoms to free for d, one array per number of partners tried (none for a pooled figure)."""
+        key = id(d)
+        if key not in self._neighbourhoods:
+            self._neighbourhoods[key] = self._around(d)
+        return self._neighbourhoods[key]
+
+    def _around(self, d: Decision) -> list[np.ndarray]:
+        unit = self.unit(d)
+        if unit is None or not self.partners:
+            return []
+        shared = Counter(
+            partner for column in self.hidden.get(unit, {}) for partner in self.hiding[column] if partner != unit
+        )
+        ranked = sorted(shared, key=lambda partner: -shared[partner])  # stable: units in order of appearance
+        out, previous = [], -1
+        for count in self.partners:
+            chosen = ranked[:count]
+            if len(chosen) > previous:
+                out.append(np.concatenate([self.atoms[u] for u in [unit, *chosen]]))
+                previous = len(chosen)
+        return out
 
 
 def audit_solver(system: LinearSystem, decisions: Sequence[Decision], policy: Policy) -> Solver:
