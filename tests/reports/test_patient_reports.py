@@ -11,7 +11,8 @@ from assistmed.patients.comments import comment_table
 from assistmed.patients.compare import compare_with_rest
 from assistmed.patients.describe import return_period
 from assistmed.quality import quality_summary
-from assistmed.reports.patients import render_practice_report
+from assistmed.reports.batch import BatchError
+from assistmed.reports.patients import render_practice_reports
 
 OPINION = ["very_favourable", "rather_favourable", "rather_unfavourable", "very_unfavourable"]
 
@@ -63,18 +64,31 @@ def inputs(tmp_path, published_table):
     return tmp_path
 
 
-def render(tmp_path, name, **extra):
-    render_practice_report(
-        published=tmp_path / "published.parquet",
-        associations=tmp_path / "associations.parquet", comparisons=tmp_path / "comparisons.parquet",
-        comments=tmp_path / "comments.parquet", period=tmp_path / "period.parquet",
-        quality=tmp_path / "quality.parquet", raw=tmp_path / "raw.csv", codebook=CODEBOOK,
-        pdf=tmp_path / name,
-        meta={"study_title": "Étude", "author": "URML", "synthetic": True, "region": "reg", "region_label": "Région",
-              "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice": "cab",
-              "practice_labels": {"cab": "Cabinet A"}},
-        settings={"confidence": 0.95}, code="0.1.0+test", config_digest="c0ffee", **extra,
+LABELS = {"cab": "Cabinet A", "cab2": "Cabinet B"}
+
+
+def render_batch(tmp_path, pdfs, practices=("cab",), agreement=(), processes=1):
+    """Renders the reports of ``practices`` in one batch, as one job does, to ``pdfs`` in ``tmp_path``."""
+    n = len(practices)
+    render_practice_reports(
+        published=tmp_path / "published.parquet", comparisons=tmp_path / "comparisons.parquet",
+        comments=tmp_path / "comments.parquet", period=tmp_path / "period.parquet", codebook=CODEBOOK,
+        practices=list(practices), associations=[tmp_path / "associations.parquet"] * n,
+        quality=[tmp_path / "quality.parquet"] * n, raw=[tmp_path / "raw.csv"] * n,
+        pdf=[tmp_path / name for name in pdfs], agreement=agreement,
+        meta={
+            p: {"study_title": "Étude", "author": "URML", "synthetic": True, "region": "reg", "region_label": "Région",
+                "period": {"start": "2021-01-01", "end": "2021-05-31"}, "practice": p, "practice_labels": {p: LABELS[p]}}
+            for p in practices
+        },
+        settings={"confidence": 0.95}, code="0.1.0+test", config_digest={p: "c0ffee" for p in practices},
+        processes=processes,
     )
+
+
+def render(tmp_path, name, agreement=()):
+    """The report of practice « cab », read back as text."""
+    render_batch(tmp_path, [name], agreement=agreement)
     reader = PdfReader(tmp_path / name)
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
@@ -117,7 +131,7 @@ def test_the_quality_section_counts_come_from_the_quality_summary_and_state_the_
         {"region": "reg", "practice": "cab", "variable": ["sex", ""], "header": ["Sexe", ""],
          "compared": [49, 1274], "agreed": [48, 1262], "rate": [48 / 49, 1262 / 1274]}
     ).to_parquet(inputs / "agreement.parquet")
-    _, text = render(inputs, "twice.pdf", agreement=inputs / "agreement.parquet")
+    _, text = render(inputs, "twice.pdf", agreement=[inputs / "agreement.parquet"])
     flat = re.sub(r"[ \t\r\n]+", " ", text)
     assert f"concordent pour 99,1{NN}% des cellules comparées (1{NN}262 sur 1{NN}274)" in flat
 
@@ -129,3 +143,29 @@ def test_page_one_has_the_key_messages_and_the_headline_figures_with_the_region_
     # the one headline of this practice is hidden: its bound is printed, with the region beside, and no interval
     assert f"≤{NN}7{NN}% Au moins un motif de gêne <{NN}5 / 58 ; région : 18{NN}%" in first
     assert "effectif de 0 à 4" in first  # the marks are explained on the page
+
+
+def second_practice(folder):
+    """The fixture's region with a second practice, « cab2 », whose figures are those of « cab »."""
+    for name in ("published", "associations", "comparisons", "period", "comments"):
+        table = pd.read_parquet(folder / f"{name}.parquet")
+        twin = table[table["scope"] == "cab"].assign(scope="cab2")
+        pd.concat([table, twin], ignore_index=True).to_parquet(folder / f"{name}.parquet")
+
+
+def test_a_batch_writes_the_same_bytes_in_one_process_or_two(inputs):
+    second_practice(inputs)
+    render_batch(inputs, ["one-cab.pdf", "one-cab2.pdf"], practices=("cab", "cab2"), processes=1)
+    render_batch(inputs, ["two-cab.pdf", "two-cab2.pdf"], practices=("cab", "cab2"), processes=2)
+    for practice in ("cab", "cab2"):
+        assert (inputs / f"one-{practice}.pdf").read_bytes() == (inputs / f"two-{practice}.pdf").read_bytes()
+    assert "Cabinet B" in "".join(page.extract_text() for page in PdfReader(inputs / "two-cab2.pdf").pages)
+
+
+def test_a_practice_whose_report_fails_is_named_and_gets_no_pdf_while_the_others_are_written(inputs):
+    second_practice(inputs)
+    period = pd.read_parquet(inputs / "period.parquet")
+    period[period["scope"] != "cab2"].to_parquet(inputs / "period.parquet")  # cab2's return period is missing
+    with pytest.raises(BatchError, match=r"report not written — cab2 : "):
+        render_batch(inputs, ["cab.pdf", "cab2.pdf"], practices=("cab", "cab2"), processes=2)
+    assert sorted(p.name for p in inputs.glob("*.pdf*")) == ["cab.pdf"]

@@ -34,12 +34,17 @@ def job(rule, **wildcards):
     return (rule, ", ".join(f"{k}={v}" for k, v in wildcards.items()))
 
 
+# The practice reports are rendered by chunks of reports.practices_per_job practices (default 20), one job
+# per chunk: the example's six practices are one job, rule report_practices_<region>_1.
+PRACTICE_REPORTS = "report_practices_pays_de_la_loire_{}"
+
+
 def pooled_jobs(practices):
     """What any change to the region's patient data reruns besides the changed practice's own chain: the
     pooled analysis and the region's descriptive tables, the interview selection and its flow, the small-count
     decisions of the region's figures and of the selection, every practice report (they print the region's
-    figures), the regional report, the CSV copies of the pooled tables and the Data Package of the clean
-    tables."""
+    figures: the example's single chunk of them), the regional report, the CSV copies of the pooled tables and
+    the Data Package of the clean tables."""
     return [
         job("pool_region", region=REGION),
         job("describe_region", region=REGION),
@@ -49,7 +54,7 @@ def pooled_jobs(practices):
         job("select_interviews", region=REGION),
         job("disclose_region", region=REGION),
         job("disclose_selection", region=REGION),
-        *(job("report_practice", region=REGION, practice=p) for p in practices),
+        job(PRACTICE_REPORTS.format(1)),
         job("report_region_patients", region=REGION),
         job("export_published", region=REGION, strand="patients", figures="indicators"),
         job("export_published", region=REGION, strand="patients", figures="distributions"),
@@ -123,8 +128,34 @@ def test_a_renamed_practice_label_reruns_exactly_the_documents_that_print_it(exa
     edit_config(example_copy, lambda c: practice_spec(c, "vendee-b").update(label="Maison de santé B"))
     assert sorted(planned_jobs(example_copy)) == sorted(
         [
-            job("report_practice", region=REGION, practice="vendee-b"),
+            # its report, rendered by its chunk's job: here the six reports of the example, one chunk
+            job(PRACTICE_REPORTS.format(1)),
             job("quality_workbook", region=REGION, practice="vendee-b"),
+            job("report_region_patients", region=REGION),
+            job("select_interviews", region=REGION),
+            job("describe_clean_tables", region=REGION),
+            job("all"),
+        ]
+    )
+
+
+def test_smaller_chunks_rerun_only_the_chunk_of_a_renamed_practice(example_copy):
+    """With two practices per job, the example's reports are three jobs; changing the chunk size reruns the
+    practice reports only (what each job renders changed, not what a report says); then a renamed practice
+    reruns its chunk — its report and its chunk-mate's — and no other practice report."""
+    edit_config(example_copy, lambda c: c["reports"].update(practices_per_job=2))
+    assert sorted(planned_jobs(example_copy)) == sorted(
+        [job(PRACTICE_REPORTS.format(n)) for n in (1, 2, 3)] + [job("all")]
+    )
+    before = file_states(example_copy / "results" / REGION / "reports")
+    snakemake(example_copy)
+    after = file_states(example_copy / "results" / REGION / "reports")
+    assert {name: state[0] for name, state in after.items()} == {name: state[0] for name, state in before.items()}
+    edit_config(example_copy, lambda c: practice_spec(c, "vendee-d").update(label="Maison de santé D"))
+    assert sorted(planned_jobs(example_copy)) == sorted(
+        [
+            job(PRACTICE_REPORTS.format(2)),  # vendee-c and vendee-d
+            job("quality_workbook", region=REGION, practice="vendee-d"),
             job("report_region_patients", region=REGION),
             job("select_interviews", region=REGION),
             job("describe_clean_tables", region=REGION),
@@ -151,7 +182,7 @@ def test_a_removed_practice_leaves_only_stale_files_that_nothing_current_uses(ex
             f"logs/{REGION}/patients/{step}/vendee-f.log"
             for step in ("ingest", "clean", "analyse", "ingest_second_entry", "double_entry")
         ]
-        + [f"logs/{REGION}/reports/vendee-f.log", f"logs/{REGION}/quality/vendee-f.log"]
+        + [f"logs/{REGION}/quality/vendee-f.log"]
     )
     manifest = pd.read_csv(results / MANIFEST)
     assert not manifest["path"].str.contains("vendee-f").any()
@@ -178,6 +209,6 @@ def test_the_manifest_lists_every_file_of_the_output_folder_with_its_rule(exampl
     manifest = pd.read_csv(example_run / "results" / MANIFEST)
     assert stale_files(example_run / "results") == []
     rules = manifest.set_index("path")["rule"]
-    assert rules[f"{REGION}/reports/vendee-a.pdf"] == "report_practice"
+    assert rules[f"{REGION}/reports/vendee-a.pdf"] == PRACTICE_REPORTS.format(1)
     assert rules[f"logs/{REGION}/patients/clean/vendee-a.log"] == "process_practice"
     assert manifest["input_digest"].str.fullmatch(r"[0-9a-f]{64}").all()

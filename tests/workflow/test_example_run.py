@@ -215,5 +215,8 @@ def test_the_snakemake_report_holds_every_pdf_and_the_main_tables_with_captions(
     for table in ("patients-indicators.csv", "patients-associations.csv", "gps-determinants.csv", "qual-themes.csv"):
         assert table in html, table
     # Captions are embedded as JSON strings (non-ASCII characters escaped).
-    for caption in ("Rapport PDF du cabinet vendee-a", "Thèmes des entretiens", "Rapport de l'enquête auprès des médecins"):
+    # A practice report's caption is its chunk's job's (one job renders several): the practice is its « Cabinet » label.
+    captions = ("Rapport PDF d'un cabinet (colonne « Cabinet ») de la région pays-de-la-loire", "Thèmes des entretiens",
+                "Rapport de l'enquête auprès des médecins")
+    for caption in captions:
         assert json.dumps(caption)[1:-1] in html, caption

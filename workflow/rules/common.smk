@@ -10,6 +10,7 @@ from pathlib import Path
 import assistmed
 from assistmed.codebook import VALIDATED_ENV
 from assistmed.manifest import Produced, write_manifest
+from assistmed.reports.batch import chunks
 from assistmed.startup import validated_codebooks
 
 REGIONS = list(config["regions"])
@@ -313,6 +314,52 @@ def report_meta(region, practice=None, strand="patients"):
     return meta
 
 
+def practice_chunks(region):
+    """The region's practices in config order, cut into chunks of reports.practices_per_job (one report job
+    each): a practice's chunk moves only when a practice before it is added or removed.
+    """
+    return chunks(practices(region), config["reports"]["practices_per_job"])
+
+
+def practice_reports_threads(chunk):
+    """Processes of a chunk's job: one per report, at most 4 — each adds about 130 MB (measured), and on a
+    cluster a job should not ask a CPU per practice; beyond that, chunks run side by side. Snakemake lowers it
+    to --cores on a local run."""
+    return min(len(chunk), 4)
+
+
+def practice_reports_rule(region, number):
+    """Name of the rule that renders chunk ``number`` (from 1) of a region's practice reports."""
+    return f"report_practices_{region.replace('-', '_')}_{number}"
+
+
+def practice_reports_inputs(region, chunk):
+    """Inputs of a chunk's practice reports: the region's tables, then each practice's own files, in the
+    chunk's order (the double-entry agreement tables of the practices typed twice only).
+    """
+    return {
+        "published": f"<results>/{region}/disclosure/patients.parquet",
+        "comparisons": f"<results>/{region}/patients/comparisons.parquet",
+        "comments": f"<results>/{region}/patients/comments.parquet",
+        "period": f"<results>/{region}/patients/period.parquet",
+        "codebook": config["codebooks"]["patients"],
+        "associations": [
+            f"<results>/{region}/patients/practices/{p}/associations.parquet"
+            for p in chunk
+        ],
+        "quality": [f"<results>/{region}/patients/quality/{p}.parquet" for p in chunk],
+        "raw": [
+            analysed_file(config["regions"][region]["patients"]["practices"][p])
+            for p in chunk
+        ],
+        "agreement": [
+            double_entry_tables(region, p)["agreement"]
+            for p in double_entered(region)
+            if p in chunk
+        ],
+    }
+
+
 def region_report_inputs(wildcards):
     """Inputs of the pooled patient report: the region's tables and every practice's files."""
     region = wildcards.region
@@ -352,11 +399,23 @@ def interview_flow_inputs(wildcards):
     return inputs
 
 
+# Settings of how the jobs run, not of what a document says: left out of the reports' configuration digest.
+RUN_SETTINGS = {"reports": {"practices_per_job"}}
+
+
+def _printed(section):
+    """A top-level config section without its run settings."""
+    value = config.get(section)
+    if section in RUN_SETTINGS and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in RUN_SETTINGS[section]}
+    return value
+
+
 def config_digest(*sections, region=None, practice=None, strand=None):
     """SHA-256 of the configuration a report was made with: the top-level ``sections`` it reads and its
     scope (a practice's entry, one strand of a region, a region's patient and interview parts, or every
     region when ``region`` is None); a change elsewhere leaves the report as it is."""
-    used = {key: config.get(key) for key in sections}
+    used = {key: _printed(key) for key in sections}
     if region is None:
         used["regions"] = config["regions"]
     else:

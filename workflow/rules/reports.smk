@@ -1,43 +1,55 @@
 # PDF reports (Jinja2 templates rendered by WeasyPrint): one per practice, one pooled per region and strand.
 
 
-rule report_practice:
-    input:
-        published="<results>/{region}/disclosure/patients.parquet",
-        associations="<results>/{region}/patients/practices/{practice}/associations.parquet",
-        comparisons="<results>/{region}/patients/comparisons.parquet",
-        comments="<results>/{region}/patients/comments.parquet",
-        period="<results>/{region}/patients/period.parquet",
-        quality="<results>/{region}/patients/quality/{practice}.parquet",
-        raw=raw_file,
-        codebook=config["codebooks"]["patients"],
-        agreement=agreement_table,
-    output:
-        pdf=report(
-            "<results>/{region}/reports/{practice}.pdf",
-            caption="../report/practice_pdf.rst",
-            category="Rapports PDF",
-            subcategory="{region}",
-            labels={"Rapport": "cabinet", "Cabinet": "{practice}"},
-        ),
-    log:
-        "<logs>/{region}/reports/{practice}.log",
-    conda:
-        "../envs/assistmed.yaml"
-    params:
-        meta=lambda wc: report_meta(wc.region, wc.practice),
-        settings=config["analysis"],
-        code=CODE,
-        config_digest=lambda wc: config_digest(
-            "study",
-            "codebooks",
-            "analysis",
-            "reports",
-            region=wc.region,
-            practice=wc.practice,
-        ),
-    script:
-        "../scripts/report_practice.py"
+# The practice reports of a region, a chunk of reports.practices_per_job practices per job (config order): one
+# job loads Python, WeasyPrint and the region's tables once, then renders its chunk with its threads as forked
+# processes. Snakemake rules cannot have a number of outputs that depends on a wildcard, so each chunk is a
+# rule of its own, named after its region and number (report_practices_<region>_<n>).
+for region in REGIONS:
+    for number, chunk in enumerate(practice_chunks(region), start=1):
+
+        rule:
+            name:
+                practice_reports_rule(region, number)
+            input:
+                **practice_reports_inputs(region, chunk),
+            output:
+                pdf=[
+                    report(
+                        f"<results>/{region}/reports/{practice}.pdf",
+                        caption="../report/practice_pdf.rst",
+                        category="Rapports PDF",
+                        subcategory=region,
+                        labels={"Rapport": "cabinet", "Cabinet": practice},
+                    )
+                    for practice in chunk
+                ],
+            log:
+                f"<logs>/{region}/reports/practices-{number}.log",
+            conda:
+                "../envs/assistmed.yaml"
+            threads: practice_reports_threads(chunk)
+            resources:
+                mem_mb=1500,
+                runtime=15,
+            params:
+                practices=chunk,
+                meta={practice: report_meta(region, practice) for practice in chunk},
+                settings=config["analysis"],
+                code=CODE,
+                config_digest={
+                    practice: config_digest(
+                        "study",
+                        "codebooks",
+                        "analysis",
+                        "reports",
+                        region=region,
+                        practice=practice,
+                    )
+                    for practice in chunk
+                },
+            script:
+                "../scripts/report_practices.py"
 
 
 rule report_region_patients:

@@ -1,12 +1,10 @@
 from assistmed.log import to_log
-from assistmed.reports.patients import render_practice_report
+from assistmed.reports.patients import render_practice_reports
 
 with to_log(snakemake.log[0]):
-    render_practice_report(
+    render_practice_reports(
         **snakemake.input,
         pdf=snakemake.output.pdf,
-        meta=snakemake.params.meta,
-        settings=snakemake.params.settings,
-        code=snakemake.params.code,
-        config_digest=snakemake.params.config_digest,
+        **snakemake.params,
+        processes=snakemake.threads,
     )

@@ -10,6 +10,7 @@ list practices are capped (``MAX_*``), the complete lists being the CSV annexes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from assistmed.patients import OPINION
 from assistmed.qual.flow import STAGES
 from assistmed.qual.selection import SelectionRule
 from assistmed.reports import charts, essentials
+from assistmed.reports.batch import render_each
 from assistmed.reports.common import (
     design_rows,
     difference_cells,
@@ -327,33 +329,89 @@ def funnel_figure(
     }
 
 
-def render_practice_report(
+@dataclass(frozen=True)
+class RegionTables:
+    """What every practice report of a region reads, loaded once per job."""
+
+    codebook: Codebook
+    cells: Published
+    comparisons: pd.DataFrame
+    comments: pd.DataFrame
+    periods: pd.DataFrame
+
+    @classmethod
+    def read(cls, *, published: str, comparisons: str, comments: str, period: str, codebook: str) -> RegionTables:
+        return cls(
+            load_codebook(codebook), Published.read(published), pd.read_parquet(comparisons),
+            pd.read_parquet(comments), pd.read_parquet(period),
+        )
+
+
+def render_practice_reports(
     *,
     published: str,
-    associations: str,
     comparisons: str,
     comments: str,
     period: str,
-    quality: str,
-    raw: str,
     codebook: str,
-    pdf: str,
-    meta: Mapping,
+    practices: Sequence[str],
+    associations: Sequence[str],
+    quality: Sequence[str],
+    raw: Sequence[str],
+    pdf: Sequence[str],
+    meta: Mapping[str, Mapping],
     settings: Mapping,
     code: str,
-    config_digest: str,
-    agreement: str | None = None,
+    config_digest: Mapping[str, str],
+    agreement: Sequence[str] = (),
+    processes: int = 1,
 ) -> None:
-    """A practice's report; every figure of the survey comes from the region's published table. ``quality``
-    is its quality summary (clean step), ``agreement`` its double-entry agreement table when it was typed
-    twice."""
-    cb = load_codebook(codebook)
-    practice, region = meta["practice"], meta["region"]
+    """The reports of some practices of a region (a chunk: one job), shared among ``processes`` workers.
+
+    ``associations``, ``quality`` (each practice's quality summary, clean step), ``raw`` and ``pdf`` are given
+    in the order of ``practices``; ``meta`` and ``config_digest`` by practice; ``agreement`` holds the
+    double-entry agreement tables of the practices typed twice. Every figure of the survey comes from the
+    region's published table. A report that fails is named in the error, and no file is left for it."""
+    tables = RegionTables.read(
+        published=published, comparisons=comparisons, comments=comments, period=period, codebook=codebook
+    )
+    agreements = agreement_by_practice(agreement)
+    options = AnalysisSettings.of(settings)
+    inputs = {
+        practice: (pd.read_parquet(tests), pd.read_parquet(summary), raw_file, output)
+        for practice, tests, summary, raw_file, output in zip(practices, associations, quality, raw, pdf, strict=True)
+    }
+
+    def render(practice: str) -> None:
+        tests, summary, raw_file, output = inputs[practice]
+        _render_practice(
+            tables, practice, tests=tests, quality=summary, agreement=agreements.get(practice), raw=raw_file,
+            pdf=output, meta=meta[practice], options=options, code=code, config_digest=config_digest[practice],
+        )
+
+    render_each(practices, render, processes)
+
+
+def _render_practice(
+    tables: RegionTables,
+    practice: str,
+    *,
+    tests: pd.DataFrame,
+    quality: pd.DataFrame,
+    agreement: pd.DataFrame | None,
+    raw: str,
+    pdf: str,
+    meta: Mapping,
+    options: AnalysisSettings,
+    code: str,
+    config_digest: str,
+) -> None:
+    """One practice's report from its region's tables and its own: its tests, its quality summary and its
+    double-entry agreement table when it was typed twice."""
+    cb, cells, compared, periods = tables.codebook, tables.cells, tables.comparisons, tables.periods
+    region = meta["region"]
     label = meta["practice_labels"].get(practice, practice)
     region_label = meta["region_label"]
-    cells = Published.read(published)
-    compared, periods = pd.read_parquet(comparisons), pd.read_parquet(period)
-    options = AnalysisSettings.of(settings)
     source = _source(meta, label)
     rows = indicator_rows(cb, cells, practice, region)
     items, groups = item_tables(cb, cells, practice, region)
@@ -386,9 +444,9 @@ def render_practice_report(
         "opinion": opinion,
         "items": items,
         "groups": groups,
-        "tests": test_rows(cb, pd.read_parquet(associations), practice),
-        "quality": [quality_row(label, pd.read_parquet(quality), pd.read_parquet(agreement) if agreement else None)],
-        "comments": comment_groups(cb, pd.read_parquet(comments), practice, MAX_PRACTICE_COMMENTS),
+        "tests": test_rows(cb, tests, practice),
+        "quality": [quality_row(label, quality, agreement)],
+        "comments": comment_groups(cb, tables.comments, practice, MAX_PRACTICE_COMMENTS),
         "comments_note": "Textes libres des patients, sans balises ni liens ; noms, numéros de téléphone et adresses "
         "électroniques retirés ; les commentaires identiques sont comptés une fois (« × n »).",
         "methods": methods_context(cb, options, cells.threshold),
