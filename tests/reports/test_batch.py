@@ -57,3 +57,13 @@ def test_a_failed_report_fails_the_batch_by_name_after_the_others_are_written_an
         render_each(["a", "b", "c"], writer(tmp_path, fail={"b"}), processes)
     assert str(failure.value) == "Rapport non écrit / report not written — b : pas de période pour b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "c.txt"]
+
+
+def test_what_the_job_wrote_to_its_log_before_the_workers_started_is_written_once(tmp_path, monkeypatch):
+    """Forked workers inherit the job's unflushed stderr; multiprocessing flushes it before forking."""
+    log = (tmp_path / "job.log").open("w", encoding="utf-8")  # buffered, as the job's stderr is (assistmed.log)
+    monkeypatch.setattr("sys.stderr", log)
+    print("avant le rendu", file=log)
+    render_each(["a", "b"], writer(tmp_path), processes=2)
+    log.close()
+    assert (tmp_path / "job.log").read_text(encoding="utf-8") == "avant le rendu\n"
