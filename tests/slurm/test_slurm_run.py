@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 PROFILE = "workflow/profiles/slurm"
 # On top of the profile: at most 4 jobs handed to SLURM at once (the node has this machine's CPUs, the
 # scheduler queues the rest), and a first status check after 2 s since the example's jobs last seconds.
-CLUSTER_ARGS = ("--profile", PROFILE, "--jobs", "4", "--slurm-init-seconds-before-status-checks", "2")
+# No job may ask more CPUs than the node has: SLURM would keep it pending forever.
+CLUSTER_ARGS = ("--profile", PROFILE, "--jobs", "4", "--slurm-init-seconds-before-status-checks", "2",
+                "--max-threads", str(os.cpu_count() or 1))
 
 
 def run(workdir: Path, args: tuple[str, ...], env: dict[str, str]) -> str:

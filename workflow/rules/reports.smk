@@ -29,9 +29,6 @@ for region in REGIONS:
             conda:
                 "../envs/assistmed.yaml"
             threads: practice_reports_threads(chunk)
-            resources:
-                mem_mb=1500,
-                runtime=15,
             params:
                 practices=chunk,
                 meta={practice: report_meta(region, practice) for practice in chunk},
