@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from assistmed.clean import clean_file
 from assistmed.double_entry import compare_entry_files
 from assistmed.ingest import ingest_file
-from assistmed.reports.quality import write_quality_workbook
+from assistmed.reports.batch import BatchError
+from assistmed.reports.quality import write_quality_workbook, write_quality_workbooks
 from tests.quality.test_double_entry import FIRST, SECOND
 from tests.quality.test_double_entry import write as ingest_rows
 from tests.quality.test_quality import HEADER, ROWS
@@ -94,3 +95,23 @@ def test_the_same_tables_give_the_same_bytes(tmp_path):
     first = build(tmp_path / "a", "q.xlsx", double_entry=True).read_bytes()
     second = build(tmp_path / "b", "q.xlsx", double_entry=True).read_bytes()
     assert first == second
+
+
+def test_a_chunk_writes_each_practice_s_workbook_as_alone_and_names_the_one_that_failed(tmp_path):
+    """A job writes its chunk's workbooks (one typed twice, one once) with the same bytes as one job each; a
+    practice whose tables are missing is named in the error, and the others are still written."""
+    alone = {"a": build(tmp_path / "a", "alone.xlsx", double_entry=True), "b": build(tmp_path / "b", "alone.xlsx")}
+    tables = {p: {t: tmp_path / p / f"{t}.parquet" for t in ("ingested", "rejects", "nulled", "summary")} for p in "ab"}
+    chunk = dict(
+        practices=["a", "b"], **{t: [tables[p][t] for p in "ab"] for t in ("ingested", "rejects", "nulled", "summary")},
+        codebook=CODEBOOK, labels={"a": "Cabinet A", "b": "Cabinet A"},
+        sources={p: str(tmp_path / p / "cab.csv") for p in "ab"}, double_entered=["a"],
+        **{t: [tmp_path / "a" / f"{t}.parquet"] for t in ("agreement", "differences", "unmatched")},
+    )
+    write_quality_workbooks(**chunk, xlsx=[tmp_path / p / "chunk.xlsx" for p in "ab"])
+    for p in "ab":
+        assert (tmp_path / p / "chunk.xlsx").read_bytes() == alone[p].read_bytes()
+    (tmp_path / "a" / "nulled.parquet").unlink()
+    with pytest.raises(BatchError, match="a : "):
+        write_quality_workbooks(**chunk, xlsx=[tmp_path / p / "again.xlsx" for p in "ab"])
+    assert not (tmp_path / "a" / "again.xlsx").exists() and (tmp_path / "b" / "again.xlsx").is_file()

@@ -37,6 +37,8 @@ def job(rule, **wildcards):
 # The practice reports are rendered by chunks of reports.practices_per_job practices (default 20), one job
 # per chunk: the example's six practices are one job, rule report_practices_<region>_1.
 PRACTICE_REPORTS = "report_practices_pays_de_la_loire_{}"
+# The quality workbooks, by chunks of the same size: the example's six are one job too.
+QUALITY_WORKBOOKS = "quality_workbooks_pays_de_la_loire_{}"
 
 
 def pooled_jobs(practices):
@@ -64,11 +66,9 @@ def pooled_jobs(practices):
     ]
 
 
-def own_chain(practice):
-    return [
-        job(rule, region=REGION, practice=practice)
-        for rule in ("process_practice", "quality_workbook")
-    ]
+def own_chain(practice, chunk=1):
+    """The practice's own job, and the quality workbooks of its chunk (the example's six: chunk 1)."""
+    return [job("process_practice", region=REGION, practice=practice), job(QUALITY_WORKBOOKS.format(chunk))]
 
 
 def test_a_changed_practice_file_reruns_exactly_its_chain_and_the_pooled_jobs(example_copy):
@@ -130,7 +130,7 @@ def test_a_renamed_practice_label_reruns_exactly_the_documents_that_print_it(exa
         [
             # its report, rendered by its chunk's job: here the six reports of the example, one chunk
             job(PRACTICE_REPORTS.format(1)),
-            job("quality_workbook", region=REGION, practice="vendee-b"),
+            job(QUALITY_WORKBOOKS.format(1)),
             job("report_region_patients", region=REGION),
             job("select_interviews", region=REGION),
             job("describe_clean_tables", region=REGION),
@@ -140,12 +140,12 @@ def test_a_renamed_practice_label_reruns_exactly_the_documents_that_print_it(exa
 
 
 def test_smaller_chunks_rerun_only_the_chunk_of_a_renamed_practice(example_copy):
-    """With two practices per job, the example's reports are three jobs; changing the chunk size reruns the
-    practice reports only (what each job renders changed, not what a report says); then a renamed practice
-    reruns its chunk — its report and its chunk-mate's — and no other practice report."""
+    """With two practices per job, the example's reports are three jobs, and its quality workbooks three more;
+    changing the chunk size reruns those only (what each job makes changed, not what a document says); then a
+    renamed practice reruns its chunk — its report and its chunk-mate's — and no other practice report."""
     edit_config(example_copy, lambda c: c["reports"].update(practices_per_job=2))
     assert sorted(planned_jobs(example_copy)) == sorted(
-        [job(PRACTICE_REPORTS.format(n)) for n in (1, 2, 3)] + [job("all")]
+        [job(rule.format(n)) for rule in (PRACTICE_REPORTS, QUALITY_WORKBOOKS) for n in (1, 2, 3)] + [job("all")]
     )
     before = file_states(example_copy / "results" / REGION / "reports")
     snakemake(example_copy)
@@ -155,7 +155,7 @@ def test_smaller_chunks_rerun_only_the_chunk_of_a_renamed_practice(example_copy)
     assert sorted(planned_jobs(example_copy)) == sorted(
         [
             job(PRACTICE_REPORTS.format(2)),  # vendee-c and vendee-d
-            job("quality_workbook", region=REGION, practice="vendee-d"),
+            job(QUALITY_WORKBOOKS.format(2)),  # vendee-c and vendee-d
             job("report_region_patients", region=REGION),
             job("select_interviews", region=REGION),
             job("describe_clean_tables", region=REGION),
@@ -166,7 +166,9 @@ def test_smaller_chunks_rerun_only_the_chunk_of_a_renamed_practice(example_copy)
 
 def test_a_removed_practice_leaves_only_stale_files_that_nothing_current_uses(example_copy):
     edit_config(example_copy, lambda c: c["regions"][REGION]["patients"]["practices"].pop("vendee-f"))
-    assert sorted(planned_jobs(example_copy)) == sorted(pooled_jobs(PRACTICES[:-1]))
+    # the pooled jobs, and the quality workbooks of the chunk that lost the practice (the others' same bytes)
+    expected = pooled_jobs(PRACTICES[:-1]) + [job(QUALITY_WORKBOOKS.format(1))]
+    assert sorted(planned_jobs(example_copy)) == sorted(expected)
     snakemake(example_copy)
     results = example_copy / "results"
     stale = sorted(p.relative_to(results).as_posix() for p in stale_files(results))
@@ -182,7 +184,6 @@ def test_a_removed_practice_leaves_only_stale_files_that_nothing_current_uses(ex
             f"logs/{REGION}/patients/{step}/vendee-f.log"
             for step in ("ingest", "clean", "analyse", "ingest_second_entry", "double_entry")
         ]
-        + [f"logs/{REGION}/quality/vendee-f.log"]
     )
     manifest = pd.read_csv(results / MANIFEST)
     assert not manifest["path"].str.contains("vendee-f").any()

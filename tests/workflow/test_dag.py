@@ -97,10 +97,11 @@ def test_a_changed_second_entry_reruns_the_comparison_the_quality_workbook_and_t
     jobs = planned_jobs(example_copy)
     # the practice reports' job is the chunk that holds vendee-f: the example's six practices are one chunk
     chunk = "report_practices_pays_de_la_loire_1"
+    workbooks = "quality_workbooks_pays_de_la_loire_1"  # the quality workbooks' job, chunked the same way
     assert {rule for rule, _ in jobs} - {"all"} == {
-        "ingest_second_entry", "compare_entries", "quality_workbook", chunk, "report_region_patients"
+        "ingest_second_entry", "compare_entries", workbooks, chunk, "report_region_patients"
     }
-    assert all("practice=vendee-f" in wc for rule, wc in jobs if rule not in {"all", chunk, "report_region_patients"})
+    assert all("practice=vendee-f" in wc for rule, wc in jobs if rule not in {"all", chunk, workbooks, "report_region_patients"})
 
 
 def test_a_reconciled_file_replaces_the_first_entry_in_the_analyses_and_the_comparison_still_reads_both(example_copy):

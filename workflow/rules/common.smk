@@ -115,27 +115,27 @@ def double_entered(region):
     ]
 
 
-def quality_workbook_inputs(wildcards):
-    """What a practice's quality workbook formats: the clean step's tables and, with a second entry, the
-    double-entry comparison."""
-    region, practice = wildcards.region, wildcards.practice
-    inputs = {
-        "ingested": f"<results>/{region}/patients/ingested/{practice}.parquet",
-        "rejects": f"<results>/{region}/patients/rejects/{practice}.parquet",
-        "nulled": f"<results>/{region}/patients/nulled/{practice}.parquet",
-        "summary": f"<results>/{region}/patients/quality/{practice}.parquet",
-        "codebook": config["codebooks"]["patients"],
+def quality_workbooks_rule(region, number):
+    """Name of the rule that writes chunk ``number`` (from 1) of a region's quality workbooks."""
+    return f"quality_workbooks_{region.replace('-', '_')}_{number}"
+
+
+def quality_workbooks_inputs(region, chunk):
+    """What a chunk's quality workbooks format: each practice's clean-step tables, in the chunk's order, and
+    the double-entry comparison of the practices of the chunk typed twice."""
+    tables = {
+        name: [f"<results>/{region}/patients/{folder}/{p}.parquet" for p in chunk]
+        for name, folder in (
+            ("ingested", "ingested"),
+            ("rejects", "rejects"),
+            ("nulled", "nulled"),
+            ("summary", "quality"),
+        )
     }
-    if practice in double_entered(region):
-        inputs |= double_entry_tables(region, practice)
-    return inputs
-
-
-def agreement_table(wildcards):
-    """A practice's double-entry agreement table, or nothing when it was typed once."""
-    if wildcards.practice in double_entered(wildcards.region):
-        return double_entry_tables(wildcards.region, wildcards.practice)["agreement"]
-    return []
+    typed_twice = [p for p in double_entered(region) if p in chunk]
+    for table in ("agreement", "differences", "unmatched"):
+        tables[table] = [double_entry_tables(region, p)[table] for p in typed_twice]
+    return {**tables, "codebook": config["codebooks"]["patients"]}
 
 
 def double_entry_tables(region, practice):
@@ -315,8 +315,9 @@ def report_meta(region, practice=None, strand="patients"):
 
 
 def practice_chunks(region):
-    """The region's practices in config order, cut into chunks of reports.practices_per_job (one report job
-    each): a practice's chunk moves only when a practice before it is added or removed.
+    """The region's practices in config order, cut into chunks of reports.practices_per_job (one job of
+    practice reports and one of quality workbooks each): a practice's chunk moves only when a practice before
+    it is added or removed.
     """
     return chunks(practices(region), config["reports"]["practices_per_job"])
 

@@ -7,7 +7,7 @@ columns are masked there already (ingest masks them), as everywhere outside ``re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from assistmed.codebook import load_codebook
 from assistmed.ingest import ROW_COLUMN, SOURCE_COLUMNS
 from assistmed.quality import KEPT, NULLED, RAW_ROWS, REJECTED, reject_kinds, summary_count
+from assistmed.reports.batch import render_each
 from assistmed.reports.fmt import fmt_percent
 from assistmed.xlsx import save_workbook, set_text
 
@@ -121,6 +122,38 @@ def write_quality_workbook(
         _double_entry_sheets(workbook, pd.read_parquet(agreement), pd.read_parquet(differences),
                              pd.read_parquet(unmatched))
     save_workbook(workbook, xlsx, creator="assistmed")
+
+
+def write_quality_workbooks(
+    *,
+    practices: Sequence[str],
+    ingested: Sequence[str | Path],
+    rejects: Sequence[str | Path],
+    nulled: Sequence[str | Path],
+    summary: Sequence[str | Path],
+    codebook: str | Path,
+    xlsx: Sequence[str | Path],
+    labels: Mapping[str, str],
+    sources: Mapping[str, str],
+    double_entered: Sequence[str] = (),
+    agreement: Sequence[str | Path] = (),
+    differences: Sequence[str | Path] = (),
+    unmatched: Sequence[str | Path] = (),
+) -> None:
+    """The quality workbooks of a chunk of practices, in one job: the per-practice lists follow ``practices``;
+    ``agreement``, ``differences`` and ``unmatched`` follow ``double_entered`` (the practices of the chunk typed
+    twice). Every workbook is attempted; one error then names each practice whose workbook failed."""
+    files = {
+        p: {"ingested": i, "rejects": r, "nulled": n, "summary": s, "xlsx": x}
+        for p, i, r, n, s, x in zip(practices, ingested, rejects, nulled, summary, xlsx, strict=True)
+    }
+    for p, a, d, u in zip(double_entered, agreement, differences, unmatched, strict=True):
+        files[p] |= {"agreement": a, "differences": d, "unmatched": u}
+
+    def write(practice: str) -> None:
+        write_quality_workbook(**files[practice], codebook=codebook, label=labels[practice], source=sources[practice])
+
+    render_each(practices, write)
 
 
 def _double_entry_sheets(workbook, agreement: pd.DataFrame, differences: pd.DataFrame, unmatched: pd.DataFrame):
