@@ -340,11 +340,13 @@ def lower_bound(config_file: Path, out: Path) -> None:
     from assistmed.patients.describe import describe_region
     from assistmed.reports.patients import render_practice_reports, render_region_patients_report
     from assistmed.reports.quality import write_quality_workbook
+    from assistmed.settings import defaults
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.setdefault("reports", {})  # the schema's defaults fill a section only where it exists
     validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
     codebook = config["codebooks"]["patients"]
-    settings = config["analysis"]
+    settings = {**defaults(), **config.get("analysis", {})}  # as the workflow reads it (assistmed.settings)
     threshold = config["reports"]["small_count_threshold"]
     for region, spec in config["regions"].items():
         practices = spec["patients"]["practices"]
