@@ -17,7 +17,7 @@ CODEBOOK = ROOT / "resources/codebooks/patients.yaml"
 RAW = ROOT / "resources/example/pays-de-la-loire/patients/vendee-a.csv"
 SETTINGS = {"confidence": 0.95, "min_expected": 5, "fisher_mc_tables": 2000, "seed": 1, "p_adjust": "holm"}
 TABLES = ("ingested", "clean", "rejects", "nulled", "summary", "indicators", "distributions", "associations")
-CLEAN_OPTIONS = {"extra_columns": {"region": "r", "practice": "vendee-a"}, "distributed": 250, "source": str(RAW)}
+CLEAN_OPTIONS = {"extra_columns": {"region": "r", "practice": "vendee-a"}, "source": str(RAW)}
 
 
 def outputs(folder: Path) -> dict[str, Path]:
@@ -35,7 +35,7 @@ def test_the_chain_writes_what_the_three_steps_write_one_after_the_other(tmp_pat
     (tmp_path / "separate").mkdir()
     ingest_file(RAW, separate["ingested"], codebook_path=CODEBOOK)
     clean_file(separate["ingested"], separate["clean"], separate["rejects"], codebook_path=CODEBOOK,
-               nulled=separate["nulled"], summary=separate["summary"], **CLEAN_OPTIONS)
+               nulled=separate["nulled"], summary=separate["summary"], distributed=250, **CLEAN_OPTIONS)
     analyse_practice(separate["clean"], indicators=separate["indicators"], distributions=separate["distributions"],
                      associations=separate["associations"], codebook=CODEBOOK, practice="vendee-a", distributed=250,
                      settings=SETTINGS)

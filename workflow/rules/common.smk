@@ -185,10 +185,13 @@ def clean_files(region):
 
 def practice_labels(region):
     """Practice id → its name in reports (the id when the config gives none)."""
-    return {
-        p: s.get("label", p)
-        for p, s in config["regions"][region]["patients"]["practices"].items()
-    }
+    return {p: practice_label(region, p) for p in practices(region)}
+
+
+def practice_label(region, practice):
+    """A practice's name in reports (its id when the config gives none)."""
+    spec = config["regions"][region]["patients"]["practices"][practice]
+    return spec.get("label", practice)
 
 
 def distributed(region):
@@ -305,9 +308,10 @@ def report_meta(region, practice=None, strand="patients"):
         "period": spec[strand].get("period"),
     }
     if strand == "patients":
-        labels = practice_labels(region)
         meta["practice_labels"] = (
-            labels if practice is None else {practice: labels[practice]}
+            practice_labels(region)
+            if practice is None
+            else {practice: practice_label(region, practice)}
         )
     if practice is not None:
         meta["practice"] = practice

@@ -77,7 +77,7 @@ for region in REGIONS:
             params:
                 practices=chunk,
                 double_entered=[p for p in double_entered(region) if p in chunk],
-                labels={p: practice_labels(region)[p] for p in chunk},
+                labels={p: practice_label(region, p) for p in chunk},
                 sources={
                     p: analysed_file(
                         config["regions"][region]["patients"]["practices"][p]
@@ -99,7 +99,7 @@ rule entry_workbook:
     conda:
         "../envs/assistmed.yaml"
     params:
-        label=lambda wc: practice_labels(wc.region)[wc.practice],
+        label=lambda wc: practice_label(wc.region, wc.practice),
         code=CODE,
     script:
         "../scripts/entry_workbook.py"

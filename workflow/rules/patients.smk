@@ -26,11 +26,10 @@ rule process_practice:
         clean_options=lambda wc: {
             "extra_columns": {"region": wc.region, "practice": wc.practice},
             "period": config["regions"][wc.region]["patients"].get("period"),
-            "distributed": distributed(wc.region)[wc.practice],
             "distributed_key": f"regions.{wc.region}.patients.practices.{wc.practice}.distributed",
             "source": raw_file(wc),
         },
-        distributed=lambda wc: distributed(wc.region)[wc.practice],
+        distributed=lambda wc: _practice(wc)["distributed"],
         settings=config["analysis"],
         code=CODE,
     script:

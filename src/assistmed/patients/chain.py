@@ -37,13 +37,21 @@ def process_practice(
     clean_options: Mapping | None = None,
 ) -> None:
     """Ingest ``raw`` (``read_options``: format, encoding, delimiter, sheet), clean it (``clean_options``:
-    the keyword arguments of ``clean_file``), analyse the clean table; ``logs`` maps each step (ingest,
-    clean, analyse) to its log file."""
+    the other keyword arguments of ``clean_file``), analyse the clean table; ``distributed``, the
+    questionnaires handed out, serves both the cleaning check and the return rate; ``logs`` maps each step
+    (ingest, clean, analyse) to its log file."""
     with to_log(logs["ingest"]):
         ingest_file(raw, ingested, codebook_path=codebook, **(read_options or {}))
     with to_log(logs["clean"]):
         clean_file(
-            ingested, clean, rejects, codebook_path=codebook, nulled=nulled, summary=summary, **(clean_options or {})
+            ingested,
+            clean,
+            rejects,
+            codebook_path=codebook,
+            nulled=nulled,
+            summary=summary,
+            distributed=distributed,
+            **(clean_options or {}),
         )
     with to_log(logs["analyse"]):
         analyse_practice(
