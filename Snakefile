@@ -40,6 +40,10 @@ include: "workflow/rules/national.smk"
 include: "workflow/rules/entry.smk"
 
 
+onstart:
+    sample_ready_jobs()
+
+
 onsuccess:
     record_manifest()
 

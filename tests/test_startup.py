@@ -18,6 +18,7 @@ from assistmed.startup import (
     load_schema,
     meaning_errors,
     output_dir,
+    scheduler_sample,
     schema_errors,
     yaml_file_errors,
 )
@@ -214,3 +215,11 @@ def test_a_wrong_codebook_stops_the_run_with_one_line_naming_the_config_key(conf
 
 def test_the_shipped_codebooks_are_validated_once_for_the_jobs(config):
     assert len(validated_codebooks(config, root=ROOT).split()) == 3
+
+
+@pytest.mark.parametrize(
+    ("cores", "jobs", "sample"),
+    [(2, None, 20), (4, 4, 20), (16, None, 32), (None, 100, 200), (1, 1, 20), (None, None, 20)],
+)
+def test_the_scheduler_weighs_twice_the_jobs_that_can_run_at_once_and_at_least_twenty(cores, jobs, sample):
+    assert scheduler_sample(cores, jobs) == sample

@@ -11,7 +11,8 @@ import assistmed
 from assistmed.codebook import VALIDATED_ENV
 from assistmed.manifest import Produced, write_manifest
 from assistmed.reports.batch import chunks
-from assistmed.startup import validated_codebooks
+from assistmed.startup import scheduler_sample, validated_codebooks
+from snakemake.logging import logger
 
 REGIONS = list(config["regions"])
 # With several regions, the national scope pools them all and compares them (<results>/national/).
@@ -531,3 +532,16 @@ def record_manifest():
         for path in files
     ]
     write_manifest(produced, config["output_dir"])
+
+
+def sample_ready_jobs():
+    """Let the scheduler weigh a sample of the ready jobs at each round (assistmed.startup.scheduler_sample),
+    unless `--scheduler-subsample` (command line or profile) sets how many. Snakemake reads that setting
+    before it parses the Snakefile, so it is set here on the scheduler itself, which `onstart` runs after.
+    """
+    if workflow.scheduling_settings.subsample is None:
+        sample = scheduler_sample(
+            workflow.resource_settings.cores, workflow.resource_settings.nodes
+        )
+        workflow.scheduler.subsample = sample
+        logger.debug(f"Scheduler sample: {sample} ready jobs weighed per round")
