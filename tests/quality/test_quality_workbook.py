@@ -112,6 +112,6 @@ def test_a_chunk_writes_each_practice_s_workbook_as_alone_and_names_the_one_that
     for p in "ab":
         assert (tmp_path / p / "chunk.xlsx").read_bytes() == alone[p].read_bytes()
     (tmp_path / "a" / "nulled.parquet").unlink()
-    with pytest.raises(BatchError, match="a : "):
+    with pytest.raises(BatchError, match="^Classeur qualité non écrit / quality workbook not written — a : "):
         write_quality_workbooks(**chunk, xlsx=[tmp_path / p / "again.xlsx" for p in "ab"])
     assert not (tmp_path / "a" / "again.xlsx").exists() and (tmp_path / "b" / "again.xlsx").is_file()

@@ -48,11 +48,18 @@ def _attempt(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def render_each(names: Sequence[str], render: Callable[[str], None], processes: int = 1) -> None:
+def render_each(
+    names: Sequence[str],
+    render: Callable[[str], None],
+    processes: int = 1,
+    *,
+    unwritten: str = "Rapport non écrit / report not written",
+) -> None:
     """Call ``render(name)`` for every name, in this process or shared among ``processes`` forked workers.
 
-    Every name is attempted even after a failure; then one error names every report that failed, with its
-    reason. ``render`` writes its output atomically, so a failed report leaves no file behind.
+    Every name is attempted even after a failure; then one error, opening with ``unwritten`` (what was not
+    written, French / English), names every output that failed, with its reason. ``render`` writes its output
+    atomically, so a failed one leaves no file behind.
     """
     global _render
     _render = render
@@ -67,11 +74,11 @@ def render_each(names: Sequence[str], render: Callable[[str], None], processes: 
                     outcomes = list(pool.map(_attempt, names))
             except BrokenProcessPool as exc:
                 raise BatchError(
-                    "Un processus de rendu s'est arrêté / a render process died (memory?) — rapports / reports: "
+                    f"Un processus de rendu s'est arrêté / a render process died (memory?) — {unwritten}: "
                     + ", ".join(names)
                 ) from exc
     finally:
         _render = None
     failures = [f"{name} : {reason}" for name, reason in outcomes if reason is not None]
     if failures:
-        raise BatchError("Rapport non écrit / report not written — " + " ; ".join(failures))
+        raise BatchError(f"{unwritten} — " + " ; ".join(failures))

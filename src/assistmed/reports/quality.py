@@ -153,7 +153,7 @@ def write_quality_workbooks(
     def write(practice: str) -> None:
         write_quality_workbook(**files[practice], codebook=codebook, label=labels[practice], source=sources[practice])
 
-    render_each(practices, write)
+    render_each(practices, write, unwritten="Classeur qualité non écrit / quality workbook not written")
 
 
 def _double_entry_sheets(workbook, agreement: pd.DataFrame, differences: pd.DataFrame, unmatched: pd.DataFrame):
