@@ -41,7 +41,7 @@ include: "workflow/rules/entry.smk"
 
 
 onstart:
-    sample_ready_jobs()
+    lighten_scheduling()
 
 
 onsuccess:

@@ -124,10 +124,11 @@ def test_a_reconciled_file_replaces_the_first_entry_in_the_analyses_and_the_comp
     assert re.search(r"rule ingest_first_entry:\n\s+input: [^\n]*vendee-f\.csv", printed)
 
 
-def test_the_scheduler_weighs_a_sample_of_the_ready_jobs_unless_the_command_line_says_how_many(example_copy):
+def test_the_scheduler_weighs_a_sample_of_the_ready_jobs_and_local_jobs_have_no_rate_limit(example_copy):
     # --cores 2: twice the jobs that can run at once is 4, so the floor of 20 (assistmed.startup.scheduler_sample).
     one_job = ("--verbose", "--forcerun", "export_dictionary", "--until", "export_dictionary")
     run = snakemake(example_copy, *one_job)
     assert "Scheduler sample: 20 ready jobs weighed per round" in run.stdout + run.stderr
+    assert "Scheduler: no rate limit on local jobs" in run.stdout + run.stderr
     told = snakemake(example_copy, "--scheduler-subsample", "5", *one_job)
     assert "Scheduler sample" not in told.stdout + told.stderr

@@ -534,14 +534,22 @@ def record_manifest():
     write_manifest(produced, config["output_dir"])
 
 
-def sample_ready_jobs():
-    """Let the scheduler weigh a sample of the ready jobs at each round (assistmed.startup.scheduler_sample),
+def lighten_scheduling():
+    """Keep Snakemake's scheduler from weighing every ready job again and again.
+
+    Its scheduler weighs a sample of the ready jobs at each round (assistmed.startup.scheduler_sample),
     unless `--scheduler-subsample` (command line or profile) sets how many. Snakemake reads that setting
     before it parses the Snakefile, so it is set here on the scheduler itself, which `onstart` runs after.
+    On this machine, jobs are started without a submission rate limit (a cluster keeps its own): with one,
+    the scheduler wakes every second to weigh the ready jobs again, not only when a job ends.
     """
+    scheduler = workflow.scheduler
     if workflow.scheduling_settings.subsample is None:
         sample = scheduler_sample(
             workflow.resource_settings.cores, workflow.resource_settings.nodes
         )
-        workflow.scheduler.subsample = sample
+        scheduler.subsample = sample
         logger.debug(f"Scheduler sample: {sample} ready jobs weighed per round")
+    if workflow.local_exec:
+        scheduler.job_rate_limiter = None
+        logger.debug("Scheduler: no rate limit on local jobs")
