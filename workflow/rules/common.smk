@@ -24,10 +24,13 @@ def practices(region):
     return list(config["regions"][region]["patients"]["practices"])
 
 
+def practice_spec(region, practice):
+    """A practice's entry in the configuration."""
+    return config["regions"][region]["patients"]["practices"][practice]
+
+
 def _practice(wildcards):
-    return config["regions"][wildcards.region]["patients"]["practices"][
-        wildcards.practice
-    ]
+    return practice_spec(wildcards.region, wildcards.practice)
 
 
 def _all_practices():
@@ -191,8 +194,7 @@ def practice_labels(region):
 
 def practice_label(region, practice):
     """A practice's name in reports (its id when the config gives none)."""
-    spec = config["regions"][region]["patients"]["practices"][practice]
-    return spec.get("label", practice)
+    return practice_spec(region, practice).get("label", practice)
 
 
 def distributed(region):
