@@ -11,6 +11,8 @@ For each N, in a scratch directory outside the repository (default /tmp/bench-N)
   * the no-op run (nothing to do),
   * the rerun after one practice's file changes (its last data row removed),
   * the lower bound: the same analyses and PDFs called one after the other in one Python process,
+  * the rerun's lower bound: in the lower bound's directory, the changed practice's chain and quality
+    workbook, the pooled steps and every report that shows pooled figures, in one Python process,
   * the heaviest job run alone under ``/usr/bin/time -v`` (its max RSS).
 Wall time is ``time.perf_counter`` around the subprocess; CPU time is the children's rusage (user + system)
 over the same interval, so it includes every job process. Benchmarks are not part of the test suite.
@@ -40,13 +42,14 @@ RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS", ROOT / "benchmarks" / "result
 RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"
 LINKED = ("Snakefile", "workflow", "config", "resources")
 REGION = "bench"
-SCENARIOS = ("dry_run", "full", "noop", "rerun_one_dry", "rerun_one", "lower_bound")
+SCENARIOS = ("dry_run", "full", "noop", "rerun_one_dry", "rerun_one", "rerun_one_bound", "lower_bound")
 SCENARIO_LABELS = {
     "dry_run": "dry-run (fresh, all jobs planned)",
     "full": "full run",
     "noop": "no-op run",
     "rerun_one_dry": "dry-run after one practice changes (jobs planned)",
     "rerun_one": "rerun after one practice changes",
+    "rerun_one_bound": "lower bound of that rerun: the practice's chain, pooled steps, every report, one process",
     "lower_bound": "lower bound: one process, no orchestration",
 }
 FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: ([\w-]+)\)")
@@ -54,7 +57,8 @@ JOB_STATS = re.compile(r"^Job stats:\n(.*?)^total\s+\d+", re.S | re.M)
 SCRIPT = re.compile(r"\.snakemake/scripts/tmp[^.]+\.(\w+)\.py")
 KEPT_SCRIPTS = {"process_practice", "pool_region", "report_practices", "report_region_patients"}
 ZYGOTE = ROOT / "benchmarks" / "experiments" / "zygote.py"
-ALL_SCENARIOS = ["dry_run", "full", "noop", "rerun_one", "lower_bound", "heaviest"]
+ALL_SCENARIOS = ["dry_run", "full", "noop", "rerun_one", "lower_bound", "rerun_one_bound", "heaviest"]
+CHANGED = f"{REGION}-0001"  # the practice whose file the rerun scenario changes
 
 
 # ---------------------------------------------------------------- measurement
@@ -289,7 +293,7 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
         rows["noop"] = measure(planning, workdir, env, logs / "noop.log")
         save(result)
     if "rerun_one" in scenarios:
-        change_one_practice(workdir / "data" / REGION / "patients" / f"{REGION}-0001.csv")
+        change_one_practice(workdir / "data" / REGION / "patients" / f"{CHANGED}.csv")
         print(f"N={n}: rerun after one practice changes", flush=True)
         rows["rerun_one_dry"] = measure([*planning, "--dry-run"], workdir, env, logs / "rerun_one_dry.log")
         save(result)
@@ -306,6 +310,16 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
         # The jobs it stands for: one process_practice per practice, the practice reports' chunks, the pooled
         # analysis and the regional report.
         rows["lower_bound"]["jobs"] = n + len(chunks(range(n), default_practices_per_job())) + 2
+        save(result)
+    if "rerun_one_bound" in scenarios:
+        # On the lower bound's outputs (its other practices' tables stay): what the rerun must redo at least.
+        print(f"N={n}: lower bound of the rerun after one practice changes", flush=True)
+        rows["rerun_one_bound"] = measure(
+            [python, str(Path(__file__).resolve()), "lower-bound", "--config", "bench.yaml", "--out",
+             "lower-bound", "--practice", CHANGED],
+            workdir, env, logs / "rerun_one_bound.log",
+        )
+        rows["rerun_one_bound"]["jobs"] = 1 + len(chunks(range(n), default_practices_per_job())) + 2
         save(result)
     if "heaviest" in scenarios and "full" in rows and "rerun_one" in rows:
         # Run alone, from the scripts Snakemake kept in the rerun: the two jobs whose input grows with N and
@@ -327,9 +341,10 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
 # ---------------------------------------------------------------- lower bound
 
 
-def lower_bound(config_file: Path, out: Path) -> None:
+def lower_bound(config_file: Path, out: Path, practice: str | None = None) -> None:
     """The workflow's analyses, PDFs and quality workbooks, in one process, with the functions the workflow
-    scripts call."""
+    scripts call. With ``practice``, in a directory where the whole bound already ran: only that practice's
+    chain and quality workbook, then the pooled steps and every report (each shows pooled figures)."""
     import yaml
     from snakemake.utils import validate
 
@@ -362,18 +377,19 @@ def lower_bound(config_file: Path, out: Path) -> None:
             }
             for p in practices
         }
-        for p, practice in practices.items():
-            ingest_file(practice["file"], paths[p]["ingested"], codebook_path=codebook)
+        redone = practices if practice is None else {practice: practices[practice]}
+        for p, entry in redone.items():
+            ingest_file(entry["file"], paths[p]["ingested"], codebook_path=codebook)
             clean_file(paths[p]["ingested"], paths[p]["clean"], paths[p]["rejects"], codebook_path=codebook,
                        extra_columns={"region": region, "practice": p}, nulled=paths[p]["nulled"],
                        summary=paths[p]["quality"])
             write_quality_workbook(ingested=paths[p]["ingested"], rejects=paths[p]["rejects"],
                                    nulled=paths[p]["nulled"], summary=paths[p]["quality"], codebook=codebook,
-                                   xlsx=out / region / "quality" / f"{p}.xlsx", label=practice.get("label", p),
-                                   source=practice["file"])
+                                   xlsx=out / region / "quality" / f"{p}.xlsx", label=entry.get("label", p),
+                                   source=entry["file"])
             analyse_practice(paths[p]["clean"], indicators=paths[p]["indicators"],
                              distributions=paths[p]["distributions"], associations=paths[p]["associations"],
-                             codebook=codebook, practice=p, distributed=practice["distributed"],
+                             codebook=codebook, practice=p, distributed=entry["distributed"],
                              settings=settings)
         pooled = {t: base / f"{t}.parquet" for t in ("indicators", "distributions", "associations", "funnel", "weights")}
         margins = {p: s.get("margins", {}) for p, s in practices.items()} if settings["weights"] == "calibrated" else {}
@@ -508,10 +524,13 @@ def main(argv: list[str] | None = None) -> None:
     low = commands.add_parser("lower-bound", help="the one-process lower bound (run by `run`)")
     low.add_argument("--config", type=Path, required=True)
     low.add_argument("--out", type=Path, required=True)
+    low.add_argument("--practice", help="redo only this practice's chain (the whole bound ran in --out before)")
     commands.add_parser("table", help="print the tables of stored results (also written by `run`)")
     args = parser.parse_args(argv)
+    if args.command == "run" and "rerun_one_bound" in args.scenarios and "lower_bound" not in args.scenarios:
+        parser.error("rerun_one_bound runs in the lower bound's directory: ask for lower_bound too")
     if args.command == "lower-bound":
-        lower_bound(args.config, args.out)
+        lower_bound(args.config, args.out, args.practice)
         return
     if args.command == "run":
         RESULTS_DIR.mkdir(exist_ok=True)

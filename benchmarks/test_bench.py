@@ -6,6 +6,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 spec = importlib.util.spec_from_file_location("bench", Path(__file__).with_name("bench.py"))
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
@@ -58,3 +60,16 @@ def test_the_table_has_one_row_per_measured_scenario_in_order():
     assert lines[2] == "| 1,000 | baseline | dry-run (fresh, all jobs planned) | 1.2 | 0.5 | 7 | 1.00 → 2.00 |"
     assert lines[3].startswith("| 1,000 | baseline | no-op run | 1.2 | 0.5 | 0 |")
     assert len(lines) == 4
+
+
+def test_the_rerun_bound_is_listed_after_the_rerun_it_bounds():
+    row = {"wall_s": 2.0, "cpu_s": 1.0, "jobs": 3, "load_start": 1.0, "load_end": 1.0}
+    result = {"practices": 100, "label": "x", "scenarios": {"rerun_one_bound": row, "rerun_one": row, "lower_bound": row}}
+    scenarios = [line.split(" | ")[2] for line in bench.render_table([result]).splitlines()[2:]]
+    assert scenarios == [bench.SCENARIO_LABELS[k] for k in ("rerun_one", "rerun_one_bound", "lower_bound")]
+
+
+def test_the_rerun_bound_needs_the_lower_bound_it_starts_from(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["run", "--practices", "6", "--scenarios", "rerun_one", "rerun_one_bound"])
+    assert "ask for lower_bound too" in capsys.readouterr().err
