@@ -1,7 +1,7 @@
 # Quick start:  make run   (set up .venv, run the workflow on the bundled example)
 #               make test  (same set-up, then every check and test)
 #               make lock  (after editing the dependencies in pyproject.toml: rewrite requirements/*.txt)
-#               make bench (benchmarks at 6, 100 and 1,000 practices: 1.5 to 2 hours on 2 cores; not a test)
+#               make bench (benchmarks at 6 and 100 practices: about 30 minutes on 2 cores; not a test)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -44,8 +44,9 @@ CONFIG ?= config/config.yaml
 clean-stale: venv
 	$(BIN)/python -m assistmed.manifest --config $(CONFIG) $(if $(DELETE),--delete)
 
-# Writes benchmarks/results/*.json and benchmarks/RESULTS.md; scratch directories under /tmp (BENCH_N to choose).
-BENCH_N ?= 6 100 1000
+# Writes benchmarks/results/*.json and benchmarks/RESULTS.md; scratch directories under /tmp (BENCH_N to choose:
+# BENCH_N=1000 needs about 7 to 8 hours of the 2 cores, benchmarks/NOTES.md).
+BENCH_N ?= 6 100
 bench: venv
 	PYTHONPATH=$(CURDIR)/src $(BIN)/python benchmarks/bench.py run --practices $(BENCH_N)
 
