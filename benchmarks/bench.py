@@ -300,26 +300,20 @@ def bench(n: int, workdir: Path, scheduler: str, cores: int, label: str, launche
         rows["rerun_one"] = measure([*snakemake, "--skip-script-cleanup"], workdir, env,
                                     logs / "rerun_one.log", sample=True)
         save(result)
+    bound = [python, str(Path(__file__).resolve()), "lower-bound", "--config", "bench.yaml", "--out", "lower-bound"]
+    # The jobs a bound stands for: one process_practice per practice redone, the practice reports' chunks, the
+    # pooled analysis and the regional report.
+    report_chunks = len(chunks(range(n), default_practices_per_job()))
     if "lower_bound" in scenarios:
         print(f"N={n}: lower bound", flush=True)
-        rows["lower_bound"] = measure(
-            [python, str(Path(__file__).resolve()), "lower-bound", "--config", "bench.yaml", "--out",
-             "lower-bound"],
-            workdir, env, logs / "lower_bound.log",
-        )
-        # The jobs it stands for: one process_practice per practice, the practice reports' chunks, the pooled
-        # analysis and the regional report.
-        rows["lower_bound"]["jobs"] = n + len(chunks(range(n), default_practices_per_job())) + 2
+        rows["lower_bound"] = measure(bound, workdir, env, logs / "lower_bound.log")
+        rows["lower_bound"]["jobs"] = n + report_chunks + 2
         save(result)
     if "rerun_one_bound" in scenarios:
         # On the lower bound's outputs (its other practices' tables stay): what the rerun must redo at least.
         print(f"N={n}: lower bound of the rerun after one practice changes", flush=True)
-        rows["rerun_one_bound"] = measure(
-            [python, str(Path(__file__).resolve()), "lower-bound", "--config", "bench.yaml", "--out",
-             "lower-bound", "--practice", CHANGED],
-            workdir, env, logs / "rerun_one_bound.log",
-        )
-        rows["rerun_one_bound"]["jobs"] = 1 + len(chunks(range(n), default_practices_per_job())) + 2
+        rows["rerun_one_bound"] = measure([*bound, "--practice", CHANGED], workdir, env, logs / "rerun_one_bound.log")
+        rows["rerun_one_bound"]["jobs"] = 1 + report_chunks + 2
         save(result)
     if "heaviest" in scenarios and "full" in rows and "rerun_one" in rows:
         # Run alone, from the scripts Snakemake kept in the rerun: the two jobs whose input grows with N and

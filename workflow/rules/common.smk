@@ -19,14 +19,19 @@ REGIONS = list(config["regions"])
 POOL_NATIONALLY = len(REGIONS) > 1
 
 
+def practice_specs(region):
+    """Practice id → its entry in the configuration, in config order."""
+    return config["regions"][region]["patients"]["practices"]
+
+
 def practices(region):
     """Practice ids of a region, in config order."""
-    return list(config["regions"][region]["patients"]["practices"])
+    return list(practice_specs(region))
 
 
 def practice_spec(region, practice):
     """A practice's entry in the configuration."""
-    return config["regions"][region]["patients"]["practices"][practice]
+    return practice_specs(region)[practice]
 
 
 def _practice(wildcards):
@@ -112,11 +117,7 @@ def second_entry(wildcards):
 
 def double_entered(region):
     """Practices of a region that have a second entry, in config order."""
-    return [
-        p
-        for p in practices(region)
-        if "second_entry" in config["regions"][region]["patients"]["practices"][p]
-    ]
+    return [p for p in practices(region) if "second_entry" in practice_spec(region, p)]
 
 
 def quality_workbooks_rule(region, number):
@@ -166,7 +167,7 @@ def raw_read_options(region):
     """Practice id → its raw file and read options, for the steps that go back to raw files."""
     return {
         p: {"path": analysed_file(spec), **file_read_options(spec)}
-        for p, spec in config["regions"][region]["patients"]["practices"].items()
+        for p, spec in practice_specs(region).items()
     }
 
 
@@ -174,7 +175,7 @@ def raw_files(region):
     """Practice id → [raw file, read options], as the interview selection reads them."""
     return {
         p: [analysed_file(spec), file_read_options(spec)]
-        for p, spec in config["regions"][region]["patients"]["practices"].items()
+        for p, spec in practice_specs(region).items()
     }
 
 
@@ -199,10 +200,7 @@ def practice_label(region, practice):
 
 def distributed(region):
     """Questionnaires handed out, per practice of a region."""
-    return {
-        p: spec["distributed"]
-        for p, spec in config["regions"][region]["patients"]["practices"].items()
-    }
+    return {p: spec["distributed"] for p, spec in practice_specs(region).items()}
 
 
 def calibration_margins(regions):
@@ -213,7 +211,7 @@ def calibration_margins(regions):
     return {
         p: spec.get("margins", {})
         for region in regions
-        for p, spec in config["regions"][region]["patients"]["practices"].items()
+        for p, spec in practice_specs(region).items()
     }
 
 
@@ -357,10 +355,7 @@ def practice_reports_inputs(region, chunk):
             for p in chunk
         ],
         "quality": [f"<results>/{region}/patients/quality/{p}.parquet" for p in chunk],
-        "raw": [
-            analysed_file(config["regions"][region]["patients"]["practices"][p])
-            for p in chunk
-        ],
+        "raw": [analysed_file(practice_spec(region, p)) for p in chunk],
         "agreement": [
             double_entry_tables(region, p)["agreement"]
             for p in double_entered(region)
@@ -432,7 +427,7 @@ def config_digest(*sections, region=None, practice=None, strand=None):
         if practice is not None:
             scope = {
                 "label": spec["label"],
-                "practice": spec["patients"]["practices"][practice],
+                "practice": practice_spec(region, practice),
             }
             scope["period"] = spec["patients"].get("period")
         elif strand is not None:

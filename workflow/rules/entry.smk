@@ -78,12 +78,7 @@ for region in REGIONS:
                 practices=chunk,
                 double_entered=[p for p in double_entered(region) if p in chunk],
                 labels={p: practice_label(region, p) for p in chunk},
-                sources={
-                    p: analysed_file(
-                        config["regions"][region]["patients"]["practices"][p]
-                    )
-                    for p in chunk
-                },
+                sources={p: analysed_file(practice_spec(region, p)) for p in chunk},
                 code=CODE,
             script:
                 "../scripts/quality_workbooks.py"
